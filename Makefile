@@ -1,0 +1,40 @@
+# The whole set-up on a fresh machine: `make run`, then `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO   := examples/demo/widget.toml
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install sync check lint bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	WIDGET_BASE_URL=http://$(HOST):$(PORT) $(BIN)/solidarity-widget --config $(DEMO) sync
+	WIDGET_BASE_URL=http://$(HOST):$(PORT) $(BIN)/solidarity-widget --config $(DEMO) serve --host $(HOST) --port $(PORT)
+
+sync check: $(STAMP)
+	$(BIN)/solidarity-widget --config $(DEMO) $@
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) examples/demo/var bench/out

@@ -1,0 +1,3 @@
+"""Solidarity Widget: news widgets and hunger-strike counters for solidarity organisations."""
+
+__version__ = "0.1.0"

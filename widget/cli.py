@@ -1,0 +1,100 @@
+"""The `solidarity-widget` command: serve, sync, check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from widget.config import SETTINGS, Config, ConfigError, load_config
+from widget.store import Store
+from widget.strikes import StrikesFileError, load_strikes
+from widget.sync import sync_all
+
+
+def _config(ctx: click.Context) -> Config:
+    path: Path | None = ctx.obj.get("config_path")
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        ctx.exit(2)
+        raise AssertionError("unreachable") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="WIDGET_CONFIG", help="Config file (TOML). Also WIDGET_CONFIG.")
+@click.version_option(package_name="solidarity-widget")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None) -> None:
+    """Solidarity Widget: news widgets and hunger-strike counters, served from one small service."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+
+
+@main.command()
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
+              show_default="8000")
+@click.option("--workers", type=int, help="gunicorn workers (default 2, or WIDGET_WORKERS).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int | None) -> None:
+    """Serve the widgets and the API with gunicorn."""
+    config = _config(ctx)
+    Store(config.database).close()  # fail here, clearly, if the database cannot be opened
+    env = dict(os.environ, HOST=host, PORT=str(port))
+    if ctx.obj.get("config_path"):
+        env["WIDGET_CONFIG"] = str(Path(ctx.obj["config_path"]).resolve())
+    if workers:
+        env["WIDGET_WORKERS"] = str(workers)
+    click.echo(f"Serving {config.site_name} on http://{host}:{port}", err=True)
+    args = [sys.executable, "-m", "gunicorn", "-c", "python:widget.gunicorn_conf",
+            "widget.http.app:get_app()"]
+    os.execvpe(sys.executable, args, env)
+
+
+@main.command()
+@click.pass_context
+def sync(ctx: click.Context) -> None:
+    """Fetch every source and import the strikes file into the store.
+
+    Each source is one transaction: a source that fails keeps its stored posts.
+    Exits with status 1 when any source failed.
+    """
+    config = _config(ctx)
+    with Store(config.database) as store:
+        results = sync_all(config, store)
+    for result in results:
+        mark = "ok  " if result.ok else "FAIL"
+        detail = result.detail.replace("\n", "\n      ")
+        click.echo(f"{mark} {result.name}: {detail}", err=not result.ok)
+    if not all(r.ok for r in results):
+        ctx.exit(1)
+
+
+@main.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Validate the config and the strikes file; print every problem."""
+    config = _config(ctx)
+    try:
+        strikes = load_strikes(config.strikes_file)
+    except StrikesFileError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        ctx.exit(1)
+    today = dt.datetime.now(dt.UTC)
+    click.echo(f"ok: {len(config.sources)} sources, {len(strikes)} strikes "
+               f"({config.strikes_file}), checked {today:%Y-%m-%d %H:%M} UTC")
+
+
+@main.command()
+def settings() -> None:
+    """List every setting with its default, environment variable and help."""
+    for s in SETTINGS:
+        click.echo(f"{s.name} = {s.default!r}  ({s.env})\n    {s.help}")

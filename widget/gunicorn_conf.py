@@ -1,0 +1,27 @@
+"""gunicorn settings for `solidarity-widget serve` (gunicorn -c python:widget.gunicorn_conf).
+
+Every value can be overridden from the environment (GUNICORN_CMD_ARGS, or the
+WIDGET_* variables below). No access log by default: the service keeps no
+per-visitor records. Set WIDGET_ACCESS_LOG=- for a log without client addresses.
+"""
+
+import os
+
+bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
+workers = int(os.environ.get("WIDGET_WORKERS", "2"))
+worker_class = os.environ.get("WIDGET_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("WIDGET_THREADS", "4"))
+keepalive = 5
+timeout = 30
+graceful_timeout = 20
+# Recycle workers now and then so slow leaks never build up; jitter avoids all at once.
+max_requests = 50_000
+max_requests_jitter = 5_000
+accesslog = os.environ.get("WIDGET_ACCESS_LOG") or None
+# Method, path, status, size, duration: never the client's address or user agent.
+access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("WIDGET_LOG_LEVEL", "info")
+# Several services on one machine (tests, benchmarks) must not share a control socket.
+control_socket_disable = True
+proc_name = "solidarity-widget"

@@ -1,0 +1,1 @@
+"""The Falcon app: thin resources; caching, CORS and headers are middleware."""

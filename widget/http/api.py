@@ -1,0 +1,212 @@
+"""JSON API v1 resources. Thin: parse parameters, pick from the snapshot, render, cache bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import falcon
+import orjson
+from cachetools import LRUCache
+
+from widget.config import Config
+from widget.http.caching import etag_of
+from widget.http.errors import InvalidParameter
+from widget.http.params import Params
+from widget.render import api as render
+from widget.snapshot import SnapshotSource
+
+JSON = "application/json"
+STRIKE_STATUS = ("active", "ended", "all")
+# "active" lists strikes that are ongoing or announced; "ended" those that stopped
+# (ended or suspended), whose day count is frozen.
+_ENDED = frozenset({"ended", "suspended"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    body: bytes
+    etag: str
+    next_url: str | None = None
+
+
+class Rendered:
+    """Rendered bytes and their ETag, kept per (route, query, snapshot, local dates).
+
+    PERF: a busy widget asks for the same few URLs over and over; rendering and
+    hashing happen once per key, then every request is a dictionary look-up.
+    """
+
+    def __init__(self, maxsize: int = 2048):
+        self._cache: LRUCache[Hashable, Entry] = LRUCache(maxsize=maxsize)
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable,
+            render: Callable[[], bytes | tuple[bytes, str | None]]) -> Entry:
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is None:
+            out = render()
+            body, next_url = out if isinstance(out, tuple) else (out, None)
+            hit = Entry(body, etag_of(body), next_url)
+            with self._lock:
+                self._cache[key] = hit
+        return hit
+
+
+def send(resp: falcon.Response, entry: Entry, content_type: str = JSON) -> None:
+    resp.data = entry.body
+    resp.etag = entry.etag
+    resp.content_type = content_type
+    if entry.next_url:
+        resp.append_link(entry.next_url, "next")
+
+
+class PostsResource:
+    def __init__(self, config: Config, snapshots: SnapshotSource, rendered: Rendered):
+        self._base = config.base_url
+        self._snapshots = snapshots
+        self._rendered = rendered
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        params = Params(req, ("limit", "category", "tag", "lang", "cursor"))
+        query = render.PostQuery(
+            limit=params.integer("limit", default=10, low=1, high=50),
+            category=params.text("category"),
+            tag=params.text("tag"),
+            lang=params.text("lang", max_length=12),
+            cursor=params.text("cursor", max_length=200),
+        )
+        snapshot = self._snapshots.current()
+
+        def body() -> tuple[bytes, str | None]:
+            try:
+                posts, last = render.select_posts(snapshot, query)
+            except render.BadCursor:
+                raise InvalidParameter("cursor", "is not a cursor this API gave out") from None
+            next_url = None
+            if last is not None:
+                args = {k: v for k, v in params.key() if k != "cursor"}
+                args["cursor"] = render.encode_cursor(last)
+                next_url = f"{self._base}/api/v1/posts?{urlencode(sorted(args.items()))}"
+            return orjson.dumps({
+                "posts": [render.post_dict(p) for p in posts],
+                "next": next_url,
+                "version": snapshot.version,
+            }), next_url
+
+        send(resp, self._rendered.get(("posts", params.key(), snapshot.version), body))
+
+    on_head = on_get
+
+
+class StrikesResource:
+    def __init__(self, config: Config, snapshots: SnapshotSource, rendered: Rendered,
+                 clock: Callable[[], dt.datetime]):
+        self._base = config.base_url
+        self._snapshots = snapshots
+        self._rendered = rendered
+        self._clock = clock
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        params = Params(req, ("status", "country"))
+        status = params.choice("status", STRIKE_STATUS, default="active")
+        country = params.text("country", max_length=2)
+        if country is not None:
+            country = country.upper()
+        snapshot = self._snapshots.current()
+        now = self._clock()
+        strikes = [
+            s for s in snapshot.strikes.values()
+            if (status == "all" or (s.status.value in _ENDED) == (status == "ended"))
+            and (country is None or s.country == country)
+        ]
+
+        def body() -> bytes:
+            return orjson.dumps({
+                "strikes": [render.strike_dict(s, now, self._base) for s in strikes],
+                "version": snapshot.version,
+            })
+
+        key = ("strikes", params.key(), snapshot.version, snapshot.local_dates(now))
+        send(resp, self._rendered.get(key, body))
+        resp.context.fresh_until = render.fresh_until(strikes, now)
+
+    on_head = on_get
+
+
+class StrikeResource:
+    def __init__(self, config: Config, snapshots: SnapshotSource, rendered: Rendered,
+                 clock: Callable[[], dt.datetime]):
+        self._base = config.base_url
+        self._snapshots = snapshots
+        self._rendered = rendered
+        self._clock = clock
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
+        Params(req, ())
+        snapshot = self._snapshots.current()
+        strike = snapshot.strikes.get(slug)
+        if strike is None:
+            raise falcon.HTTPNotFound(title="Unknown strike",
+                                      description=f"no hunger strike is listed as {slug!r}")
+        now = self._clock()
+        key = ("strike", slug, snapshot.version, snapshot.local_dates(now))
+        send(resp, self._rendered.get(
+            key, lambda: orjson.dumps(render.strike_dict(strike, now, self._base))))
+        resp.context.fresh_until = render.fresh_until([strike], now)
+
+    on_head = on_get
+
+
+class HealthResource:
+    def __init__(self, config: Config, snapshots: SnapshotSource,
+                 clock: Callable[[], dt.datetime]):
+        self._config = config
+        self._snapshots = snapshots
+        self._clock = clock
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        Params(req, ())
+        snapshot = self._snapshots.current()
+        now = self._clock()
+        sources = []
+        stale = False
+        for s in snapshot.sources:
+            age = int((now - s.last_success).total_seconds()) if s.last_success else None
+            source_stale = age is None or age > self._config.stale_after
+            stale = stale or source_stale
+            sources.append({
+                "name": s.name, "kind": s.kind,
+                "last_attempt": render.iso(s.last_attempt) if s.last_attempt else None,
+                "last_success": render.iso(s.last_success) if s.last_success else None,
+                "last_error": s.last_error, "age_seconds": age, "stale": source_stale,
+                "posts": s.posts,
+            })
+        resp.data = orjson.dumps({
+            "status": "stale" if stale or not sources else "ok",
+            "version": snapshot.version,
+            "as_of": render.iso(snapshot.as_of),
+            "posts": len(snapshot.posts),
+            "strikes": len(snapshot.strikes),
+            "sources": sources,
+        })
+        resp.content_type = JSON
+        resp.context.cache = "no-store"
+
+    on_head = on_get
+
+
+class OpenAPIResource:
+    def __init__(self, document: bytes):
+        self._document = document
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        Params(req, ())
+        resp.data = self._document
+        resp.content_type = JSON
+
+    on_head = on_get

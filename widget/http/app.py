@@ -1,0 +1,51 @@
+"""create_app(config) wires the service; get_app() reads the environment for gunicorn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import falcon
+import orjson
+
+from widget.config import Config, load_config
+from widget.http import api
+from widget.http.caching import HTTPCaching
+from widget.http.errors import serialize_error
+from widget.http.openapi import openapi_document
+from widget.snapshot import SnapshotSource
+from widget.store import Store
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_app(config: Config, *, store: Store | None = None,
+               clock: Callable[[], dt.datetime] = utc_now) -> falcon.App:
+    store = store if store is not None else Store(config.database)
+    snapshots = SnapshotSource(store, config.reload_interval, clock)
+    rendered = api.Rendered()
+
+    # CORS: any origin may read, never with credentials; see HTTPCaching for why the
+    # headers are set unconditionally rather than by falcon's CORSMiddleware.
+    app = falcon.App(middleware=[HTTPCaching(config, clock)])
+    json_handler = falcon.media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)
+    app.req_options.media_handlers[falcon.MEDIA_JSON] = json_handler
+    app.resp_options.media_handlers[falcon.MEDIA_JSON] = json_handler
+    app.set_error_serializer(serialize_error)
+    app.req_options.strip_url_path_trailing_slash = True
+
+    app.add_route("/api/v1/posts", api.PostsResource(config, snapshots, rendered))
+    app.add_route("/api/v1/strikes", api.StrikesResource(config, snapshots, rendered, clock))
+    app.add_route("/api/v1/strikes/{slug}",
+                  api.StrikeResource(config, snapshots, rendered, clock))
+    app.add_route("/api/v1/openapi.json",
+                  api.OpenAPIResource(orjson.dumps(openapi_document(config.base_url))))
+    app.add_route("/healthz", api.HealthResource(config, snapshots, clock))
+    return app
+
+
+def get_app() -> falcon.App:
+    """For gunicorn: `gunicorn 'widget.http.app:get_app()'`; config from WIDGET_CONFIG."""
+    return create_app(load_config())

@@ -1,0 +1,111 @@
+"""Headers written once: strong ETags, conditional GET, Cache-Control, Expires, CORS.
+
+Resources set the body and, when it shows a day number, `resp.context.fresh_until`
+(the next local midnight). This middleware derives everything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import falcon
+
+from widget.config import Config
+
+
+def etag_of(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
+def _none_match(header: str, etag: str) -> bool:
+    # NOTE: RFC 9110 §13.1.2: If-None-Match holds "*" or a list of entity tags, compared
+    # weakly (W/"x" matches "x"). A match means the client's copy is current: 304.
+    if header.strip() == "*":
+        return True
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        if tag == f'"{etag}"':
+            return True
+    return False
+
+
+_ALWAYS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Link",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+_PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "If-None-Match, Accept",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Lifetime:
+    max_age: int
+    s_maxage: int
+    swr: int
+
+    def header(self, stale_if_error: int) -> str:
+        return (f"public, max-age={self.max_age}, s-maxage={self.s_maxage}, "
+                f"stale-while-revalidate={self.swr}, stale-if-error={stale_if_error}")
+
+
+class HTTPCaching:
+    def __init__(self, config: Config, clock: Callable[[], dt.datetime]):
+        self._config = config
+        self._clock = clock
+        self._default = Lifetime(config.max_age, config.s_maxage, config.stale_while_revalidate)
+        self._default_header = self._default.header(config.stale_if_error)
+
+    def lifetime(self, now: dt.datetime, fresh_until: dt.datetime | None) -> Lifetime:
+        if fresh_until is None:
+            return self._default
+        left = max(0, int((fresh_until - now).total_seconds()))
+        max_age = min(self._config.max_age, left)
+        s_maxage = min(self._config.s_maxage, left)
+        # A cache must not keep serving yesterday's day number while it revalidates.
+        swr = min(self._config.stale_while_revalidate, left - max(max_age, s_maxage))
+        return Lifetime(max_age, s_maxage, swr)
+
+    def process_response(self, req: falcon.Request, resp: falcon.Response,
+                         resource: Any, req_succeeded: bool) -> None:
+        # NOTE: CORS headers go on every response, with or without an Origin header:
+        # a shared cache may hand a copy stored for a plain request to a CORS one.
+        resp.set_headers(_ALWAYS)
+        if req.method == "OPTIONS":
+            resp.set_headers(_PREFLIGHT)
+        if not req_succeeded or resp.status_code != 200 or req.method not in ("GET", "HEAD"):
+            if resp.status_code >= 500:
+                resp.cache_control = ["no-store"]
+            elif resp.status_code >= 400 and not resp.get_header("Cache-Control"):
+                resp.cache_control = ["public", "max-age=60"]
+            return
+        policy = getattr(resp.context, "cache", "public")
+        if policy == "no-store":
+            resp.cache_control = ["no-store"]
+            return
+        if resp.etag is None and resp.data is not None:
+            resp.etag = etag_of(resp.data)
+        now = self._clock()
+        fresh_until = getattr(resp.context, "fresh_until", None)
+        if fresh_until is None:
+            header, max_age = self._default_header, self._default.max_age
+        else:
+            life = self.lifetime(now, fresh_until)
+            header, max_age = life.header(self._config.stale_if_error), life.max_age
+        resp.set_header("Cache-Control", header)
+        resp.expires = now + dt.timedelta(seconds=max_age)
+        match = req.get_header("If-None-Match")
+        if match and resp.etag and _none_match(match, resp.etag.strip('"')):
+            resp.status = falcon.HTTP_304
+            resp.data = None
+            resp.text = None

@@ -1,0 +1,201 @@
+"""The OpenAPI 3.1 description of API v1. Tests validate real responses against it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from widget import __version__
+from widget.model import Kind, Outcome, Status
+
+_DATE = {"type": "string", "format": "date"}
+_TIME = {"type": "string", "format": "date-time"}
+_URL = {"type": "string", "format": "uri"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _strict(properties: dict[str, Any], description: str = "") -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+SCHEMAS: dict[str, Any] = {
+    "Image": _strict({
+        "url": _URL,
+        "width": _nullable({"type": "integer", "minimum": 1}),
+        "height": _nullable({"type": "integer", "minimum": 1}),
+        "alt": {"type": "string"},
+    }),
+    "Post": _strict({
+        "id": {"type": "string", "description": "Stable across syncs."},
+        "source": {"type": "string"},
+        "url": _URL,
+        "title": {"type": "string", "description": "Plain text."},
+        "excerpt": {"type": "string", "description": "Plain text."},
+        "content_html": {"type": "string", "description": "Sanitised HTML."},
+        "published": _TIME,
+        "modified": _TIME,
+        "categories": {"type": "array", "items": {"type": "string"}},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "image": _nullable({"$ref": "#/components/schemas/Image"}),
+        "lang": _nullable({"type": "string"}),
+    }),
+    "PostsPage": _strict({
+        "posts": {"type": "array", "items": {"$ref": "#/components/schemas/Post"}},
+        "next": _nullable(_URL),
+        "version": {"type": "string"},
+    }),
+    "Day": _strict({
+        "number": _nullable({"type": "integer"}),
+        "as_of": {**_DATE, "description": "The local date the number refers to."},
+        "final": {"type": "boolean", "description": "True once the count is frozen."},
+        "starts_in": _nullable({"type": "integer", "minimum": 1}),
+        "changes_at": _nullable({**_TIME, "description": "Next local midnight."}),
+    }, "Day N counts the start date as day 1 in the strike's timezone, plus day_offset, "
+       "and freezes at the end date."),
+    "Strike": _strict({
+        "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+        "name": {"type": "string"},
+        "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "place": {"type": "string"},
+        "timezone": {"type": "string"},
+        "kind": {"enum": [k.value for k in Kind]},
+        "status": {"enum": [s.value for s in Status]},
+        "outcome": {"enum": [o.value for o in Outcome] + [None]},
+        "start_date": _DATE,
+        "end_date": _nullable(_DATE),
+        "day": {"$ref": "#/components/schemas/Day"},
+        "day_offset": {"type": "integer"},
+        "last_confirmed": _nullable(_DATE),
+        "unconfirmed": {"type": "boolean",
+                        "description": "Not confirmed as ongoing for 14 days or more."},
+        "participants": _nullable({"type": "integer", "minimum": 1}),
+        "demands": {"type": "array", "items": {"type": "string"}},
+        "summary": {"type": "string"},
+        "sources": {"type": "array", "items": _URL},
+        "related_posts": {"type": "array", "items": _URL},
+        "links": _strict({"self": _URL, "embed": _URL}),
+    }),
+    "StrikeList": _strict({
+        "strikes": {"type": "array", "items": {"$ref": "#/components/schemas/Strike"}},
+        "version": {"type": "string"},
+    }),
+    "SourceHealth": _strict({
+        "name": {"type": "string"},
+        "kind": {"type": "string"},
+        "last_attempt": _nullable(_TIME),
+        "last_success": _nullable(_TIME),
+        "last_error": _nullable({"type": "string"}),
+        "age_seconds": _nullable({"type": "integer"}),
+        "stale": {"type": "boolean"},
+        "posts": {"type": "integer"},
+    }),
+    "Health": _strict({
+        "status": {"enum": ["ok", "stale"]},
+        "version": {"type": "string"},
+        "as_of": _TIME,
+        "posts": {"type": "integer"},
+        "strikes": {"type": "integer"},
+        "sources": {"type": "array", "items": {"$ref": "#/components/schemas/SourceHealth"}},
+    }),
+    "Problem": {
+        "type": "object",
+        "description": "RFC 9457 problem details.",
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "invalid-params": {"type": "array", "items": _strict({
+                "name": {"type": "string"}, "reason": {"type": "string"}})},
+        },
+        "required": ["type", "title", "status"],
+    },
+}
+
+
+def _param(name: str, description: str, schema: dict[str, Any],
+           where: str = "query") -> dict[str, Any]:
+    return {"name": name, "in": where, "required": where == "path",
+            "description": description, "schema": schema}
+
+
+def _ok(schema: str, description: str) -> dict[str, Any]:
+    return {
+        "200": {"description": description, "headers": {
+            "ETag": {"schema": {"type": "string"}},
+            "Cache-Control": {"schema": {"type": "string"}}},
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}},
+        "304": {"description": "Not modified (If-None-Match matched)."},
+        "400": {"$ref": "#/components/responses/Problem"},
+    }
+
+
+def openapi_document(base_url: str) -> dict[str, Any]:
+    posts = _ok("PostsPage", "Latest posts, newest first; `next` links to the following page.")
+    strike = _ok("Strike", "One hunger strike.")
+    strike["404"] = {"$ref": "#/components/responses/Problem"}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Solidarity Widget API",
+            "version": __version__,
+            "description": "Latest posts and hunger strikes. Read-only, cache-friendly: every "
+                           "response has a strong ETag and answers If-None-Match with 304; "
+                           "anything with a day number expires by the next local midnight. "
+                           "CORS: any origin may GET.",
+        },
+        "servers": [{"url": base_url}],
+        "paths": {
+            "/api/v1/posts": {"get": {
+                "operationId": "listPosts",
+                "parameters": [
+                    _param("limit", "Posts per page.",
+                           {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}),
+                    _param("category", "Category slug.", {"type": "string"}),
+                    _param("tag", "Tag slug.", {"type": "string"}),
+                    _param("lang", "Language code (en, fr, …).", {"type": "string"}),
+                    _param("cursor", "Opaque cursor from a `next` link.", {"type": "string"}),
+                ],
+                "responses": posts,
+            }},
+            "/api/v1/strikes": {"get": {
+                "operationId": "listStrikes",
+                "parameters": [
+                    _param("status", "active: announced or ongoing; ended: ended or "
+                           "suspended; all.", {"enum": ["active", "ended", "all"],
+                                               "default": "active"}),
+                    _param("country", "ISO 3166-1 alpha-2 code.", {"type": "string"}),
+                ],
+                "responses": _ok("StrikeList", "Hunger strikes in the editor's order."),
+            }},
+            "/api/v1/strikes/{slug}": {"get": {
+                "operationId": "getStrike",
+                "parameters": [_param("slug", "The strike's slug.", {"type": "string"}, "path")],
+                "responses": strike,
+            }},
+            "/api/v1/openapi.json": {"get": {
+                "operationId": "getOpenAPI",
+                "responses": {"200": {"description": "This document."}},
+            }},
+            "/healthz": {"get": {
+                "operationId": "health",
+                "responses": {"200": {"description": "Snapshot and sync state.", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}},
+            }},
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "responses": {"Problem": {"description": "A problem with the request.", "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}},
+        },
+    }

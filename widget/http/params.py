@@ -1,0 +1,50 @@
+"""Query-parameter parsing shared by every resource: strict, with errors that name the parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import falcon
+
+from widget.http.errors import InvalidParameter
+
+
+class Params:
+    def __init__(self, req: falcon.Request, allowed: Iterable[str]):
+        self._raw = req.params
+        allowed = set(allowed)
+        for name, value in self._raw.items():
+            if name not in allowed:
+                known = ", ".join(sorted(allowed)) or "none"
+                raise InvalidParameter(name, f"unknown parameter (known: {known})")
+            if isinstance(value, list):
+                raise InvalidParameter(name, "given more than once")
+
+    def text(self, name: str, *, max_length: int = 100) -> str | None:
+        value = self._raw.get(name)
+        if value is None:
+            return None
+        if not value or len(value) > max_length:
+            raise InvalidParameter(name, f"must be 1 to {max_length} characters")
+        return str(value)
+
+    def integer(self, name: str, *, default: int, low: int, high: int) -> int:
+        value = self._raw.get(name)
+        if value is None:
+            return default
+        if not str(value).isdigit() or not low <= int(value) <= high:
+            raise InvalidParameter(name, f"must be a whole number from {low} to {high}")
+        return int(value)
+
+    def choice(self, name: str, options: Iterable[str], *, default: str) -> str:
+        value = self._raw.get(name)
+        if value is None:
+            return default
+        options = tuple(options)
+        if value not in options:
+            raise InvalidParameter(name, f"must be one of: {', '.join(options)}")
+        return str(value)
+
+    def key(self) -> tuple[tuple[str, str], ...]:
+        """A canonical form of the query, for cache keys."""
+        return tuple(sorted((k, str(v)) for k, v in self._raw.items()))

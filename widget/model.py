@@ -1,0 +1,91 @@
+"""The content model: plain, immutable records that flow from sources to renderers.
+
+There is deliberately nowhere to put a date of birth, a relative's name or a
+contact detail: what is not stored cannot leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    INDEFINITE = "indefinite"
+    TIME_LIMITED = "time-limited"
+    ROTATING = "rotating"
+    SOLIDARITY = "solidarity"
+    DEATH_FAST = "death-fast"
+
+
+class Status(StrEnum):
+    ANNOUNCED = "announced"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+
+
+class Outcome(StrEnum):
+    VICTORY = "victory"
+    PARTIAL = "partial"
+    AGREEMENT = "agreement"
+    RELEASED = "released"
+    NO_RESULT = "ended-without-result"
+    DIED = "died"
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    url: str
+    width: int | None = None
+    height: int | None = None
+    alt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    id: str
+    source: str
+    url: str
+    title: str
+    excerpt: str
+    content_html: str
+    published: dt.datetime
+    modified: dt.datetime
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    image: Image | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Strike:
+    slug: str
+    name: str
+    country: str
+    place: str
+    timezone: str
+    start_date: dt.date
+    kind: Kind
+    status: Status
+    outcome: Outcome | None = None
+    end_date: dt.date | None = None
+    demands: tuple[str, ...] = ()
+    summary: str = ""
+    sources: tuple[str, ...] = ()
+    related_posts: tuple[str, ...] = ()
+    day_offset: int = 0
+    last_confirmed: dt.date | None = None
+    participants: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    name: str
+    kind: str
+    last_attempt: dt.datetime | None = None
+    last_success: dt.datetime | None = None
+    last_error: str | None = None
+    posts: int = 0
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Renderers: pure functions of (snapshot, options, now) to bytes. No I/O."""

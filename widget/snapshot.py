@@ -1,0 +1,80 @@
+"""An immutable view of everything a visitor can see, versioned by a hash of its content.
+
+Serving workers hold one Snapshot and ask the SnapshotSource for the current
+one on each request; the source looks at the store's generation at most every
+`reload_interval` seconds (a cachetools TTL cache), and rebuilds only when it moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
+
+import orjson
+from cachetools import TTLCache, cached
+
+from widget.days import local_today
+from widget.model import Post, SourceStatus, Strike
+from widget.store import Store
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: str
+    as_of: dt.datetime
+    generation: int
+    posts: tuple[Post, ...]
+    strikes: Mapping[str, Strike]
+    sources: tuple[SourceStatus, ...]
+    timezones: tuple[str, ...] = field(default=())
+
+    def local_dates(self, now: dt.datetime) -> tuple[dt.date, ...]:
+        """Today's date in each strike timezone: a cache key for anything with day numbers."""
+        return tuple(local_today(tz, now) for tz in self.timezones)
+
+
+def _content_hash(posts: list[Post], strikes: list[Strike]) -> str:
+    digest = hashlib.blake2b(digest_size=10)
+    for post in posts:
+        digest.update(orjson.dumps(asdict(post)))
+    for strike in strikes:
+        digest.update(orjson.dumps(asdict(strike)))
+    return digest.hexdigest()
+
+
+def build_snapshot(store: Store, now: dt.datetime) -> Snapshot:
+    generation, posts, strikes, sources = store.read_all()
+    successes = [s.last_success for s in sources if s.last_success]
+    return Snapshot(
+        version=_content_hash(posts, strikes),
+        as_of=max(successes) if successes else now,
+        generation=generation,
+        posts=tuple(posts),
+        strikes=MappingProxyType({s.slug: s for s in strikes}),
+        sources=tuple(sources),
+        timezones=tuple(sorted({s.timezone for s in strikes})),
+    )
+
+
+class SnapshotSource:
+    def __init__(self, store: Store, interval: float,
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
+        self._store = store
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._snapshot = build_snapshot(store, clock())
+        # PERF: one SELECT every `interval` seconds at most, whatever the traffic.
+        self._generation = cached(TTLCache(maxsize=1, ttl=interval), lock=threading.Lock())(
+            store.generation)
+
+    def current(self) -> Snapshot:
+        generation = self._generation()
+        if generation != self._snapshot.generation:
+            with self._lock:
+                if generation != self._snapshot.generation:
+                    self._snapshot = build_snapshot(self._store, self._clock())
+        return self._snapshot

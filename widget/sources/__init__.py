@@ -1,0 +1,24 @@
+"""Sources read the outside world and yield plain Post records; nothing else touches the network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from widget.config import Config, SourceConfig
+from widget.model import Post
+from widget.sources.fetch import Fetcher, SourceError
+from widget.sources.feed import read_feed
+from widget.sources.wordpress import read_wordpress
+
+Reader = Callable[[SourceConfig, Fetcher], list[Post]]
+READERS: dict[str, Reader] = {"wordpress": read_wordpress, "feed": read_feed}
+
+
+def read_source(source: SourceConfig, config: Config) -> list[Post]:
+    """Every post a source offers now; raises SourceError naming what went wrong."""
+    fetcher = Fetcher(root=config.root, timeout=config.fetch_timeout,
+                      max_bytes=config.fetch_max_bytes, max_pages=config.wordpress_max_pages)
+    return READERS[source.type](source, fetcher)
+
+
+__all__ = ["READERS", "Fetcher", "SourceError", "read_source"]

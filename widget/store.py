@@ -1,0 +1,232 @@
+"""SQLite store: the one source of truth between sync and serving.
+
+WAL mode lets serving workers read while a sync writes. The schema is versioned
+with PRAGMA user_version. Every sync of a source, and every import of the
+strikes file, is one transaction that only inserts or updates: a failed or
+partial fetch never deletes what was there.
+
+`generation` in the meta table grows with every committed write; serving
+workers compare it to decide whether to rebuild their snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from widget.model import Image, Kind, Outcome, Post, SourceStatus, Status, Strike
+
+SCHEMA_VERSION = 1
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE posts (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,
+        title TEXT NOT NULL,
+        excerpt TEXT NOT NULL,
+        content_html TEXT NOT NULL,
+        published TEXT NOT NULL,
+        modified TEXT NOT NULL,
+        categories TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        image TEXT,
+        lang TEXT
+    );
+    CREATE INDEX posts_by_date ON posts (published DESC, id DESC);
+    CREATE TABLE strikes (
+        slug TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        last_attempt TEXT,
+        last_success TEXT,
+        last_error TEXT
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES ('generation', '0');
+    """,
+}
+
+
+class StoreError(Exception):
+    pass
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else None
+
+
+def _when(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _strike_json(strike: Strike) -> bytes:
+    return orjson.dumps(asdict(strike))
+
+
+def _strike_from(data: bytes | str) -> Strike:
+    raw = orjson.loads(data)
+    for key in ("start_date", "end_date", "last_confirmed"):
+        if raw.get(key):
+            raw[key] = dt.date.fromisoformat(raw[key])
+    raw["kind"] = Kind(raw["kind"])
+    raw["status"] = Status(raw["status"])
+    raw["outcome"] = Outcome(raw["outcome"]) if raw.get("outcome") else None
+    for key in ("demands", "sources", "related_posts"):
+        raw[key] = tuple(raw[key])
+    return Strike(**raw)
+
+
+def _post_from(row: sqlite3.Row) -> Post:
+    image = orjson.loads(row["image"]) if row["image"] else None
+    return Post(
+        id=row["id"], source=row["source"], url=row["url"], title=row["title"],
+        excerpt=row["excerpt"], content_html=row["content_html"],
+        published=dt.datetime.fromisoformat(row["published"]),
+        modified=dt.datetime.fromisoformat(row["modified"]),
+        categories=tuple(orjson.loads(row["categories"])),
+        tags=tuple(orjson.loads(row["tags"])),
+        image=Image(**image) if image else None,
+        lang=row["lang"],
+    )
+
+
+class Store:
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: schema version {version} is newer than this "
+                             f"program understands ({SCHEMA_VERSION}); upgrade it")
+        with self.transaction():
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {target}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; IMMEDIATE so two syncs queue instead of deadlocking."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+
+    def _bump(self, db: sqlite3.Connection) -> None:
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+
+    # --- writes -----------------------------------------------------------------------
+
+    def save_posts(self, source: str, kind: str, posts: Iterable[Post], when: dt.datetime) -> int:
+        rows = [
+            (p.id, p.source, p.url, p.title, p.excerpt, p.content_html, _iso(p.published),
+             _iso(p.modified), orjson.dumps(list(p.categories)).decode(),
+             orjson.dumps(list(p.tags)).decode(),
+             orjson.dumps(asdict(p.image)).decode() if p.image else None, p.lang)
+            for p in posts
+        ]
+        with self.transaction() as db:
+            db.executemany(
+                """INSERT INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT (id) DO UPDATE SET
+                     url=excluded.url, title=excluded.title, excerpt=excluded.excerpt,
+                     content_html=excluded.content_html, published=excluded.published,
+                     modified=excluded.modified, categories=excluded.categories,
+                     tags=excluded.tags, image=excluded.image, lang=excluded.lang""",
+                rows,
+            )
+            db.execute(
+                """INSERT INTO sources (name, kind, last_attempt, last_success, last_error)
+                   VALUES (?, ?, ?, ?, NULL)
+                   ON CONFLICT (name) DO UPDATE SET kind=excluded.kind,
+                     last_attempt=excluded.last_attempt, last_success=excluded.last_success,
+                     last_error=NULL""",
+                (source, kind, _iso(when), _iso(when)),
+            )
+            self._bump(db)
+        return len(rows)
+
+    def record_failure(self, source: str, kind: str, error: str, when: dt.datetime) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO sources (name, kind, last_attempt, last_error) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (name) DO UPDATE SET last_attempt=excluded.last_attempt,
+                     last_error=excluded.last_error""",
+                (source, kind, _iso(when), error),
+            )
+            self._bump(db)
+
+    def replace_strikes(self, strikes: list[Strike], when: dt.datetime) -> None:
+        """The strikes file is the editor's list: it replaces the stored list as a whole."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM strikes")
+            db.executemany("INSERT INTO strikes VALUES (?, ?, ?)",
+                           [(s.slug, i, _strike_json(s)) for i, s in enumerate(strikes)])
+            db.execute(
+                """INSERT INTO sources (name, kind, last_attempt, last_success, last_error)
+                   VALUES ('strikes-file', 'strikes', ?, ?, NULL)
+                   ON CONFLICT (name) DO UPDATE SET last_attempt=excluded.last_attempt,
+                     last_success=excluded.last_success, last_error=NULL""",
+                (_iso(when), _iso(when)),
+            )
+            self._bump(db)
+
+    # --- reads ------------------------------------------------------------------------
+
+    def generation(self) -> int:
+        return int(self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+
+    def read_all(self) -> tuple[int, list[Post], list[Strike], list[SourceStatus]]:
+        """Everything, read inside one transaction so the parts agree with each other."""
+        self._db.execute("BEGIN")
+        try:
+            generation = self.generation()
+            posts = [_post_from(r) for r in self._db.execute(
+                "SELECT * FROM posts ORDER BY published DESC, id DESC")]
+            strikes = [_strike_from(r[0]) for r in self._db.execute(
+                "SELECT data FROM strikes ORDER BY position")]
+            counts = dict(self._db.execute("SELECT source, COUNT(*) FROM posts GROUP BY source")
+                          .fetchall())
+            sources = [
+                SourceStatus(r["name"], r["kind"], _when(r["last_attempt"]),
+                             _when(r["last_success"]), r["last_error"], counts.get(r["name"], 0))
+                for r in self._db.execute("SELECT * FROM sources ORDER BY name")
+            ]
+        finally:
+            self._db.execute("COMMIT")
+        return generation, posts, strikes, sources
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
