@@ -38,7 +38,8 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
 
 
 @main.command()
-@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"),
+              show_default="127.0.0.1")
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
               show_default="8000")
 @click.option("--workers", type=int, help="gunicorn workers (default 2, or WIDGET_WORKERS).")

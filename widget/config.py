@@ -155,24 +155,19 @@ def _sources(raw: Any, where: str, problems: list[str]) -> tuple[SourceConfig, .
     return tuple(out)
 
 
-def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
-    """Read the config file (if any), then the environment; raise ConfigError listing problems."""
-    environ = os.environ if environ is None else environ
-    if path is None and environ.get("WIDGET_CONFIG"):
-        path = Path(environ["WIDGET_CONFIG"])
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot be read: {exc.strerror}"]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from exc
+
+
+def _settings(raw: Mapping[str, Any], environ: Mapping[str, str], where: str,
+              problems: list[str]) -> dict[str, Any]:
+    """File values first, then WIDGET_<NAME> from the environment: the one override point."""
     values: dict[str, Any] = {}
-    problems: list[str] = []
-    root = Path.cwd()
-    raw: dict[str, Any] = {}
-    if path is not None:
-        root = path.resolve().parent
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError([f"{path}: cannot be read: {exc.strerror}"]) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError([f"{path}: not valid TOML: {exc}"]) from exc
-    where = str(path) if path is not None else "config"
     for key, value in raw.items():
         if key == "sources":
             continue
@@ -187,17 +182,28 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
             values[setting.name], problem = _coerce(setting, environ[setting.env], setting.env)
             if problem:
                 problems.append(problem)
-    sources = _sources(raw.get("sources", []), where, problems)
     base = values.get("base_url")
     if isinstance(base, str) and urlsplit(base).scheme not in ("http", "https"):
         problems.append(f"{where}: base_url: must start with http:// or https://, not {base!r}")
+    return values
+
+
+def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Read the config file (if any), then the environment; raise ConfigError listing problems."""
+    environ = os.environ if environ is None else environ
+    if path is None and environ.get("WIDGET_CONFIG"):
+        path = Path(environ["WIDGET_CONFIG"])
+    raw = _read(path) if path is not None else {}
+    root = path.resolve().parent if path is not None else Path.cwd()
+    where = str(path) if path is not None else "config"
+    problems: list[str] = []
+    values = _settings(raw, environ, where, problems)
+    sources = _sources(raw.get("sources", []), where, problems)
     if problems:
         raise ConfigError(problems)
     for name in _PATHS:
-        if name in values and not values[name].is_absolute():
-            values[name] = root / values[name]
-        elif name not in values:
-            values[name] = root / _BY_NAME[name].default
+        value = Path(values.get(name, _BY_NAME[name].default))
+        values[name] = value if value.is_absolute() else root / value
     if isinstance(values.get("base_url"), str):
         values["base_url"] = values["base_url"].rstrip("/")
     return Config(**values, sources=sources, root=root)

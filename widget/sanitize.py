@@ -39,7 +39,7 @@ def to_text(fragment: str) -> str:
     return _SPACE.sub(" ", html.unescape(without_tags)).strip()
 
 
-def excerpt_text(fragment: str, limit: int = 300) -> str:
+def excerpt_text(fragment: str, limit: int = 600) -> str:
     """A plain-text excerpt ending on a word, with one ellipsis where text was cut."""
     text = to_text(fragment)
     cut = bool(_MORE.search(text))

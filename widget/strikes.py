@@ -55,7 +55,8 @@ class StrikesFileError(Exception):
 
 @cache
 def _countries() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code))
+    codes = (str(code) for code in Locale("en").territories)
+    return frozenset(code for code in codes if re.fullmatch(r"[A-Z]{2}", code))
 
 
 @cache
@@ -153,7 +154,8 @@ class _Checker:
             self.fail(key, f"{value!r} is not one of: {allowed}")
             return None
 
-    def strings(self, key: str, *, check: Callable[[str], str | None] | None = None) -> tuple[str, ...]:
+    def strings(self, key: str, *,
+                check: Callable[[str], str | None] | None = None) -> tuple[str, ...]:
         value = self.table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.fail(key, "must be a list of non-empty strings")
@@ -180,6 +182,18 @@ def _link(value: str) -> str | None:
     return None
 
 
+def _check_ending(c: _Checker, status: Status | None, end: dt.date | None) -> None:
+    """Outcome and end date must agree with the status."""
+    if status is Status.ENDED and "outcome" not in c.table:
+        c.fail("outcome", 'is required when status is "ended"')
+    if status is not None and status is not Status.ENDED and "outcome" in c.table:
+        c.fail("outcome", f'only an ended strike has an outcome; status is "{status}"')
+    if status in (Status.ENDED, Status.SUSPENDED) and "end_date" not in c.table:
+        c.fail("end_date", f'is required when status is "{status}"')
+    if status in (Status.ANNOUNCED, Status.ACTIVE) and end is not None:
+        c.fail("end_date", f'a strike that is "{status}" has no end date yet')
+
+
 def _strike(c: _Checker) -> Strike | None:
     for key in c.table:
         if key not in FIELDS:
@@ -191,7 +205,7 @@ def _strike(c: _Checker) -> Strike | None:
         c.fail("country", f"{country!r} is not an ISO 3166-1 alpha-2 country code (FR, TR, DE, …)")
     timezone = c.text("timezone", limit=64, required=True)
     if timezone and timezone not in _timezones():
-        c.fail("timezone", f"{timezone!r} is not an IANA timezone (Europe/Paris, Europe/Istanbul, …)")
+        c.fail("timezone", f"{timezone!r} is not an IANA timezone (Europe/Paris, Asia/Kolkata, …)")
     start = c.date("start_date", required=True)
     kind = c.choice("kind", Kind)
     status = c.choice("status", Status)
@@ -200,14 +214,7 @@ def _strike(c: _Checker) -> Strike | None:
             c.fail(key, "is required")
     outcome = c.choice("outcome", Outcome)
     end = c.date("end_date")
-    if status is Status.ENDED and outcome is None and "outcome" not in c.table:
-        c.fail("outcome", "is required when status is \"ended\"")
-    if status is not None and status is not Status.ENDED and "outcome" in c.table:
-        c.fail("outcome", f'only an ended strike has an outcome; status is "{status}"')
-    if status in (Status.ENDED, Status.SUSPENDED) and end is None and "end_date" not in c.table:
-        c.fail("end_date", f'is required when status is "{status}"')
-    if status in (Status.ANNOUNCED, Status.ACTIVE) and end is not None:
-        c.fail("end_date", f'a strike that is "{status}" has no end date yet')
+    _check_ending(c, status, end)
     if start and end and end < start:
         c.fail("end_date", f"{end} is before start_date {start}")
     confirmed = c.date("last_confirmed")
@@ -241,16 +248,19 @@ def parse_strikes(text: str, file: str = "strikes.toml") -> list[Strike]:
     problems: list[Problem] = []
     for key in data:
         if key != "strike":
-            problems.append(Problem(file, 1, None, key, 'unknown top-level entry; strikes are "[strike.SLUG]" tables'))
+            problems.append(Problem(file, 1, None, key,
+                                    'unknown top-level entry; strikes are "[strike.SLUG]" tables'))
     tables = data.get("strike", {})
     if not isinstance(tables, dict):
-        problems.append(Problem(file, 1, None, "strike", 'must be tables like "[strike.zehra-kurtay]"'))
+        problems.append(Problem(file, 1, None, "strike",
+                                'must be tables like "[strike.zehra-kurtay]"'))
         tables = {}
     strikes: list[Strike] = []
     for slug, table in tables.items():
         if not SLUG_RE.match(slug) or len(slug) > 64:
-            problems.append(Problem(file, lines.of(slug), slug, None,
-                                    "slug must be lowercase letters, digits and single hyphens (zehra-kurtay)"))
+            problems.append(Problem(
+                file, lines.of(slug), slug, None,
+                "slug must be lowercase letters, digits and single hyphens (zehra-kurtay)"))
             continue
         if not isinstance(table, dict):
             problems.append(Problem(file, lines.of(slug), slug, None, "must be a table"))
@@ -274,7 +284,8 @@ def load_strikes(path: Path) -> list[Strike]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise StrikesFileError([Problem(str(path), 1, None, None, f"cannot be read: {exc}")]) from exc
+        problem = Problem(str(path), 1, None, None, f"cannot be read: {exc}")
+        raise StrikesFileError([problem]) from exc
     return parse_strikes(text, file=str(path))
 
 

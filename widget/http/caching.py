@@ -109,3 +109,4 @@ class HTTPCaching:
             resp.status = falcon.HTTP_304
             resp.data = None
             resp.text = None
+            resp.delete_header("Content-Type")

@@ -134,7 +134,8 @@ def _ok(schema: str, description: str) -> dict[str, Any]:
         "200": {"description": description, "headers": {
             "ETag": {"schema": {"type": "string"}},
             "Cache-Control": {"schema": {"type": "string"}}},
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}},
+            "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{schema}"}}}},
         "304": {"description": "Not modified (If-None-Match matched)."},
         "400": {"$ref": "#/components/responses/Problem"},
     }

@@ -32,7 +32,8 @@ class Params:
         value = self._raw.get(name)
         if value is None:
             return default
-        if not str(value).isdigit() or not low <= int(value) <= high:
+        value = str(value)
+        if not value.isdigit() or not low <= int(value) <= high:
             raise InvalidParameter(name, f"must be a whole number from {low} to {high}")
         return int(value)
 

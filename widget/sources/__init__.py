@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from widget.config import Config, SourceConfig
 from widget.model import Post
-from widget.sources.fetch import Fetcher, SourceError
 from widget.sources.feed import read_feed
+from widget.sources.fetch import Fetcher, SourceError
 from widget.sources.wordpress import read_wordpress
 
 Reader = Callable[[SourceConfig, Fetcher], list[Post]]

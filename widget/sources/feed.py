@@ -23,7 +23,8 @@ _IMG_SRC = re.compile(r"""<img[^>]+src=["']([^"']+)["']""", re.I)
 
 def _time(entry: Any, *keys: str) -> dt.datetime | None:
     for key in keys:
-        parsed: time.struct_time | None = entry.get(key)
+        # NOTE: dict.get skips feedparser's deprecated updated->published fallback mapping.
+        parsed: time.struct_time | None = dict.get(entry, key)
         if parsed:
             return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC)
     return None

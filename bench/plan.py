@@ -1,0 +1,86 @@
+"""What the benchmark measures, as data: add a row or a data set here, not in the code.
+
+- ROWS: the URLs loaded with wrk, on the service and on the bare app, side by side.
+- THROUGHPUT_SETS: the data sets the rows run against (the demo content for now).
+- MEMORY_SETS: the data sets whose resident memory per worker is reported, and the
+  URLs requested before reading it, so every worker has loaded and rendered them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TARGET_RATIO = 0.9  # service req/s must reach this share of the bare app's req/s
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the throughput table: a URL, loaded with wrk.
+
+    `conditional` sends `If-None-Match` with the ETag the real service gave for the
+    same URL, so the row measures a revalidation (304) instead of a full response.
+    """
+
+    name: str
+    path: str
+    conditional: bool = False
+    expect: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DataSet:
+    """Content to serve. `demo` syncs examples/demo; otherwise posts/strikes are generated."""
+
+    name: str
+    demo: bool = False
+    posts: int = 0
+    strikes: int = 0
+    content_chars: int = 1_500  # length of each generated post's HTML body
+    seed: int = 20250714
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """wrk settings for one measured run; warm-up runs use the same connections."""
+
+    threads: int = 1
+    connections: int = 16
+    seconds: int = 5
+    warmup_seconds: int = 2
+    rounds: int = 2  # each round runs service then bare (or bare then service), alternating
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryProbe:
+    data: DataSet
+    paths: tuple[str, ...]
+    passes: int = 3  # short wrk runs per path before RSS is read
+    seconds: int = 1
+
+
+DEMO = DataSet("demo", demo=True)
+
+ROWS: tuple[Row, ...] = (
+    Row("posts", "/api/v1/posts"),
+    Row("strikes", "/api/v1/strikes"),
+    Row("strikes 304", "/api/v1/strikes", conditional=True, expect=304),
+)
+
+THROUGHPUT_SETS: tuple[DataSet, ...] = (DEMO,)
+
+MEMORY_SETS: tuple[MemoryProbe, ...] = (
+    MemoryProbe(
+        DataSet("10k posts, 1k strikes", posts=10_000, strikes=1_000),
+        paths=("/api/v1/posts", "/api/v1/strikes?status=all"),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    rows: tuple[Row, ...] = ROWS
+    throughput_sets: tuple[DataSet, ...] = THROUGHPUT_SETS
+    memory_sets: tuple[MemoryProbe, ...] = MEMORY_SETS
+    load: Load = field(default_factory=Load)
+    workers: int = 2

@@ -1,0 +1,101 @@
+"""Markdown tables of the results: printed, and written to bench/out/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import statistics
+from collections.abc import Iterable
+from importlib.metadata import version
+from pathlib import Path
+
+from bench.plan import TARGET_RATIO, Plan
+from bench.run import BARE, SERVICE, MemoryResult, RowResult
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def _table(head: list[str], rows: Iterable[list[str]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _verdict(ratio: float, errors: int) -> str:
+    if errors:
+        return f"ERR ({errors} errors)"
+    return "PASS" if ratio >= TARGET_RATIO else "MISS"
+
+
+def throughput_table(results: list[RowResult]) -> str:
+    rows = []
+    for r in results:
+        service, bare = r.median(SERVICE, "requests_per_s"), r.median(BARE, "requests_per_s")
+        ratio = service / bare if bare else 0.0
+        rows.append([
+            r.row.name, r.data, r.row.path + (" (If-None-Match)" if r.row.conditional else ""),
+            f"{service:,.0f}", f"{bare:,.0f}", f"{ratio:.2f}",
+            f"{r.median(SERVICE, 'p50_ms'):.2f} / {r.median(SERVICE, 'p99_ms'):.2f}",
+            f"{r.median(BARE, 'p50_ms'):.2f} / {r.median(BARE, 'p99_ms'):.2f}",
+            f"≥ {TARGET_RATIO}", _verdict(ratio, r.errors()),
+        ])
+    return _table(["row", "data", "URL", "service req/s", "bare req/s", "service/bare",
+                   "service p50 / p99 ms", "bare p50 / p99 ms", "target", "result"], rows)
+
+
+def runs_table(results: list[RowResult]) -> str:
+    rows = []
+    for r in results:
+        for target, runs in r.runs.items():
+            for i, run in enumerate(runs, start=1):
+                rows.append([r.row.name, r.data, target, str(i), f"{run.requests_per_s:,.0f}",
+                             f"{run.p50_ms:.2f}", f"{run.p99_ms:.2f}", str(run.errors)])
+    return _table(["row", "data", "server", "round", "req/s", "p50 ms", "p99 ms", "errors"],
+                  rows)
+
+
+def _mib(kib: Iterable[int]) -> str:
+    return " + ".join(f"{k / 1024:.1f}" for k in kib) or "?"
+
+
+def memory_table(results: list[MemoryResult]) -> str:
+    rows = []
+    for m in results:
+        service, bare = m.rss_kib.get(SERVICE, []), m.rss_kib.get(BARE, [])
+        ratio = (statistics.mean(service) / statistics.mean(bare)) if service and bare else 0.0
+        restarts = ", ".join(f"{k} {v}" for k, v in m.restarts.items() if v) or "none"
+        rows.append([
+            m.data, _mib(service), _mib(bare), f"{ratio:.2f}",
+            f"{m.started_in.get(SERVICE, 0):.1f} / {m.started_in.get(BARE, 0):.1f}", restarts,
+        ])
+    return _table(["data", "service RSS per worker (MiB)", "bare RSS per worker (MiB)",
+                   "service/bare", "ready after s (service / bare)", "workers recycled"], rows)
+
+
+def document(plan: Plan, results: list[RowResult], memory: list[MemoryResult],
+             elapsed: float) -> str:
+    load = plan.load
+    versions = ", ".join(f"{p} {version(p)}" for p in ("falcon", "gunicorn", "orjson"))
+    return "\n\n".join([
+        f"# Benchmark {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {versions}; "
+        f"{plan.workers} gunicorn workers each (widget.gunicorn_conf); "
+        f"wrk -t{load.threads} -c{load.connections} -d{load.seconds}s, "
+        f"{load.rounds} alternating rounds (medians), {load.warmup_seconds}s warm-up; "
+        f"run took {elapsed:.0f}s.",
+        "## Throughput: service vs bare Falcon serving the same bytes",
+        throughput_table(results),
+        "## Memory: VmRSS of each gunicorn worker after loading",
+        memory_table(memory),
+        "## Every run",
+        runs_table(results),
+    ]) + "\n"
+
+
+def write(text: str, out: Path = OUT) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench-{dt.datetime.now():%Y%m%d-%H%M%S}.md"
+    path.write_text(text, encoding="utf-8")
+    (out / "latest.md").write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,148 @@
+"""Start gunicorn on 127.0.0.1, wait until it answers, find its workers, stop it.
+
+Both the service and the bare app run with `-c python:widget.gunicorn_conf`, so they
+share worker class, threads, workers, keep-alive and recycling settings.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.data import REPO
+
+SERVICE_APP = "widget.http.app:get_app()"
+BARE_APP = "bench.bare:get_app()"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+
+def fetch(port: int, path: str, headers: Mapping[str, str] | None = None,
+          timeout: float = 10) -> Reply:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers=dict(headers or {}))
+        resp = conn.getresponse()
+        return Reply(resp.status, tuple(resp.getheaders()), resp.read())
+    finally:
+        conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    proc: subprocess.Popen[bytes]
+    log: Path
+    started_in: float = 0.0  # seconds from spawn until it answered
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def workers(self) -> list[int]:
+        """PIDs of the gunicorn workers: the master's children."""
+        return sorted(pid for pid in _pids() if _ppid(pid) == self.proc.pid)
+
+    def rss_kib(self) -> dict[int, int]:
+        return {pid: rss for pid in self.workers() if (rss := vm_rss_kib(pid)) is not None}
+
+    def log_tail(self, lines: int = 20) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _pids() -> Iterator[int]:
+    return (int(p) for p in os.listdir("/proc") if p.isdigit())
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])  # the name may hold spaces
+
+
+def vm_rss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _wait_ready(server: Server, probe: str, workers: int, timeout: float) -> None:
+    start = time.monotonic()
+    deadline = start + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"{server.name} exited ({server.proc.returncode}):\n"
+                               + server.log_tail())
+        try:
+            if fetch(server.port, probe, timeout=2).status < 500 \
+                    and len(server.workers()) >= workers:
+                server.started_in = time.monotonic() - start
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{server.name} not ready after {timeout}s:\n" + server.log_tail())
+
+
+@contextmanager
+def gunicorn(name: str, app: str, env: Mapping[str, str], log: Path, *, workers: int,
+             probe: str, timeout: float = 60) -> Iterator[Server]:
+    """Run `gunicorn -c python:widget.gunicorn_conf APP` until the block ends."""
+    port = free_port()
+    full_env = {**os.environ, **env, "HOST": "127.0.0.1", "PORT": str(port),
+                "WIDGET_WORKERS": str(workers)}
+    full_env.pop("WIDGET_ACCESS_LOG", None)  # the conf's default: no access log
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO),
+                                                            full_env.get("PYTHONPATH")]))
+    args = [sys.executable, "-m", "gunicorn", "-c", "python:widget.gunicorn_conf",
+            "--no-control-socket", app]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, cwd=REPO, env=full_env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server(name, port, proc, log)
+    try:
+        _wait_ready(server, probe, workers, timeout)
+        yield server
+    finally:
+        stop(server)
+
+
+def stop(server: Server, grace: float = 10) -> None:
+    if server.proc.poll() is None:
+        server.proc.send_signal(signal.SIGTERM)
+        try:
+            server.proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.proc.pid, signal.SIGKILL)  # its own session: master + workers
+            server.proc.wait(5)

@@ -1,0 +1,53 @@
+"""Run wrk against a loopback URL and read requests/s and latency percentiles from --latency."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bench.plan import Load
+
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+_REQ_S = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
+_TOTAL = re.compile(r"^\s*(\d+) requests in ", re.M)
+_PCT = re.compile(r"^\s+(50|75|90|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$", re.M)
+_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+_SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    requests_per_s: float
+    requests: int
+    p50_ms: float
+    p99_ms: float
+    errors: int  # socket errors + non-2xx/3xx answers
+
+
+def parse(output: str) -> Result:
+    rate, total = _REQ_S.search(output), _TOTAL.search(output)
+    pct = {p: float(v) * _UNITS_MS[u] for p, v, u in _PCT.findall(output)}
+    if rate is None or total is None or not {"50", "99"} <= pct.keys():
+        raise ValueError(f"cannot read wrk output:\n{output}")
+    errors = sum(int(n) for n in _SOCKET.findall(output)[0]) if _SOCKET.search(output) else 0
+    if bad := _NON_2XX.search(output):
+        errors += int(bad.group(1))
+    return Result(float(rate.group(1)), int(total.group(1)), pct["50"], pct["99"], errors)
+
+
+def run(url: str, load: Load, seconds: int, headers: Mapping[str, str] | None = None) -> Result:
+    args = [WRK, f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s",
+            "--timeout", "5s", "--latency"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"only loopback is loaded: {url}")
+    done = subprocess.run(args + [url], capture_output=True, text=True,
+                          timeout=seconds + 30, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    return parse(done.stdout)

@@ -1,0 +1,138 @@
+"""A real gunicorn serving the demo, over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import orjson
+import pytest
+
+from tests.servers import Gunicorn
+
+pytestmark = pytest.mark.server
+
+
+def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "widget", "--config", str(config), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def demo_server(demo_dir: Path) -> Iterator[Gunicorn]:
+    config = demo_dir / "widget.toml"
+    synced = cli(config, "sync")
+    assert synced.returncode == 0, synced.stderr
+    server = Gunicorn(config, env={"WIDGET_RELOAD_INTERVAL": "1"})
+    yield server
+    server.stop()
+
+
+def test_the_demo_served_by_gunicorn(demo_server: Gunicorn) -> None:
+    status, headers, body = get(demo_server.url + "/api/v1/strikes?status=all")
+    assert status == 200
+    strikes = {s["slug"]: s for s in orjson.loads(body)["strikes"]}
+    today_paris = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+    assert strikes["zehra-kurtay"]["day"]["number"] == (today_paris - dt.date(2025, 3, 3)).days + 1
+    assert strikes["ali-hasan-akgul"]["day"]["number"] == 144
+    assert strikes["zehra-kurtay"]["links"]["self"] == (
+        demo_server.url + "/api/v1/strikes/zehra-kurtay")
+    assert headers["access-control-allow-origin"] == "*"
+    assert "set-cookie" not in headers
+    status, again, _ = get(demo_server.url + "/api/v1/strikes?status=all",
+                           **{"If-None-Match": headers["etag"]})
+    assert status == 304 and again["etag"] == headers["etag"]
+    status, headers, body = get(demo_server.url + "/api/v1/posts?limit=51")
+    assert status == 400 and headers["content-type"] == "application/problem+json"
+    assert orjson.loads(body)["invalid-params"][0]["name"] == "limit"
+
+
+def test_a_sync_reaches_running_workers(demo_server: Gunicorn, demo_dir: Path) -> None:
+    strikes = demo_dir / "strikes.toml"
+    strikes.write_text(strikes.read_text().replace('name = "Zehra Kurtay"',
+                                                   'name = "Zehra Kurtay (Paris)"'))
+    assert cli(demo_dir / "widget.toml", "sync").returncode == 0
+    deadline = time.monotonic() + 10
+    names: set[str] = set()
+    while time.monotonic() < deadline:
+        # Two workers: ask several times so both are seen to reload.
+        names = {orjson.loads(get(demo_server.url + "/api/v1/strikes/zehra-kurtay")[2])["name"]
+                 for _ in range(6)}
+        if names == {"Zehra Kurtay (Paris)"}:
+            break
+        time.sleep(0.3)
+    assert names == {"Zehra Kurtay (Paris)"}
+
+
+def test_a_broken_strikes_file_never_takes_the_service_down(demo_server: Gunicorn,
+                                                            demo_dir: Path) -> None:
+    strikes = demo_dir / "strikes.toml"
+    text = strikes.read_text().replace('kind = "indefinite"', 'kind = "forever"', 1)
+    strikes.write_text(text)
+    result = cli(demo_dir / "widget.toml", "sync")
+    assert result.returncode == 1
+    line = line_of(text, 'kind = "forever"')
+    assert f'strikes.toml:{line}: strike "zehra-kurtay": kind: \'forever\' is not one of' \
+        in result.stderr
+    time.sleep(1.2)
+    status, _, body = get(demo_server.url + "/api/v1/strikes?status=all")
+    assert status == 200 and len(orjson.loads(body)["strikes"]) == 3
+    health = orjson.loads(get(demo_server.url + "/healthz")[2])
+    errors = {s["name"]: s["last_error"] for s in health["sources"]}
+    assert "kind" in errors["strikes-file"]
+
+
+def test_check_reports_every_problem(demo_dir: Path) -> None:
+    strikes = demo_dir / "strikes.toml"
+    text = strikes.read_text().replace('country = "FR"', 'country = "XX"')
+    text = text.replace('outcome = "released"', 'outcome = "freed"')
+    strikes.write_text(text)
+    result = cli(demo_dir / "widget.toml", "check")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    country, outcome = line_of(text, 'country = "XX"'), line_of(text, 'outcome = "freed"')
+    assert lines[0].startswith(f'error: {strikes}:{country}: strike "zehra-kurtay": country:')
+    assert lines[1].startswith(f'error: {strikes}:{outcome}: strike "ali-hasan-akgul": outcome:')
+
+
+def test_check_passes_on_the_demo(demo_dir: Path) -> None:
+    result = cli(demo_dir / "widget.toml", "check")
+    assert result.returncode == 0, result.stderr
+    assert "3 strikes" in result.stdout
+
+
+def test_a_bad_config_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "widget.toml"
+    config.write_text("max_age = -5\n")
+    result = cli(config, "check")
+    assert result.returncode == 2
+    assert f"error: {config}: max_age: -5 is outside" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "sync", "check"])
+def test_commands_have_help(command: str, tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "widget", command, "--help"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0
+    assert "Usage:" in result.stdout

@@ -1,0 +1,242 @@
+"""Ingestion from a real HTTP server on 127.0.0.1: WordPress REST, RSS 2.0 and Atom."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.conftest import MakeConfig, Reply, Upstream
+from tests.wordpress import pages
+from widget.config import SourceConfig
+from widget.store import Store
+from widget.sync import sync_all
+
+
+def wordpress_site(upstream: Upstream, count: int = 7, per_page: int = 3,
+                   prefix: str = "/wp-json/wp/v2/posts") -> None:
+    bodies = pages(upstream.url, count, per_page)
+
+    def answer(query: dict[str, str]) -> Reply:
+        assert query["_embed"] == "1"
+        page = int(query.get("page", "1"))
+        if page > len(bodies):
+            return Reply(b'{"code":"rest_post_invalid_page_number"}', 400)
+        return Reply(bodies[page - 1], 200, {
+            "Content-Type": "application/json; charset=UTF-8",
+            "X-WP-Total": str(count), "X-WP-TotalPages": str(len(bodies))})
+
+    upstream.handle(prefix if prefix != "/" else "/", answer)
+
+
+def sync(config, store):  # type: ignore[no-untyped-def]
+    return {r.name: r for r in sync_all(config, store)}
+
+
+def test_wordpress_rest_with_paging_and_featured_media(upstream: Upstream,
+                                                       make_config: MakeConfig) -> None:
+    wordpress_site(upstream, count=7, per_page=3)
+    config = make_config([SourceConfig("org", "wordpress", upstream.url, "en")])
+    with Store(config.database) as store:
+        assert sync(config, store)["org"].ok
+        _, posts, _, sources = store.read_all()
+    assert len(posts) == 7  # three pages: 3 + 3 + 1
+    assert [parse_qs(urlsplit(h).query)["page"] for h in upstream.hits] == [["1"], ["2"], ["3"]]
+    newest = posts[0]
+    assert newest.id == "org-500"
+    assert newest.title == "Solidarity news \u201c0\u201d"  # entities decoded, plain text
+    assert newest.excerpt == "Solidarity news \u201c0\u201d \u2013 the beginning of the text…"
+    assert "<script" not in newest.content_html
+    assert "onclick" not in newest.content_html
+    assert 'rel="noopener noreferrer nofollow"' in newest.content_html
+    assert newest.published == dt.datetime(2025, 7, 15, 10, 0, tzinfo=dt.UTC)
+    assert newest.modified == dt.datetime(2025, 7, 15, 11, 0, tzinfo=dt.UTC)
+    assert newest.categories == ("Hunger strike", "Turkey")
+    assert newest.tags == ("S, R & Y type prisons",)
+    assert newest.image is not None
+    assert newest.image.url.endswith("/wp-content/uploads/2025/07/image-500.jpg")
+    assert (newest.image.width, newest.image.height) == (1200, 675)
+    assert newest.image.alt == "Banner: \u201cJustice for Zehra\u201d"
+    assert newest.lang == "en"
+    assert posts[2].image is None  # every third post has no featured image
+    assert sources[0].last_success is not None and sources[0].last_error is None
+
+
+def test_wordpress_without_pretty_permalinks_uses_rest_route(upstream: Upstream,
+                                                            make_config: MakeConfig) -> None:
+    bodies = pages(upstream.url, 2, 10)
+
+    def answer(query: dict[str, str]) -> Reply:
+        if query.get("rest_route") != "/wp/v2/posts":
+            return Reply(b"<html>home</html>", 200, {"Content-Type": "text/html"})
+        return Reply(bodies[0], 200, {"X-WP-TotalPages": "1"})
+
+    upstream.handle("/", answer)
+    config = make_config([SourceConfig("org", "wordpress", upstream.url + "/")])
+    with Store(config.database) as store:
+        assert sync(config, store)["org"].ok
+        assert len(store.read_all()[1]) == 2
+    assert upstream.hits[0].startswith("/wp-json/wp/v2/posts?")  # tried first, 404
+    assert upstream.hits[1].startswith("/?rest_route=%2Fwp%2Fv2%2Fposts")
+
+
+def test_wordpress_page_limit(upstream: Upstream, make_config: MakeConfig) -> None:
+    wordpress_site(upstream, count=10, per_page=2)
+    config = make_config([SourceConfig("org", "wordpress", upstream.url)], wordpress_max_pages=2)
+    with Store(config.database) as store:
+        sync(config, store)
+        assert len(store.read_all()[1]) == 4
+    assert len(upstream.hits) == 2
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:media="http://search.yahoo.com/mrss/">
+<channel><title>Org</title><link>https://org.example/</link><description>d</description>
+<language>fr-FR</language>
+{items}
+</channel></rss>"""
+RSS_ITEM = """<item><title>{title}</title><link>https://org.example/{n}/</link>
+<guid isPermaLink="false">org-{n}</guid><pubDate>{date}</pubDate>
+<category>Grève de la faim</category><category>France</category>
+<description><![CDATA[<p>Résumé {n} &amp; plus [&#8230;]</p>]]></description>
+<content:encoded><![CDATA[<p>Texte {n}</p><iframe src="https://evil.example/"></iframe>]]></content:encoded>
+<media:content url="https://org.example/img/{n}.jpg" medium="image" width="800" height="450"/>
+</item>"""
+
+
+def rss(*numbers: int) -> str:
+    items = "\n".join(RSS_ITEM.format(n=n, title=f"Solidarité &amp; lutte {n}",
+                                      date=f"Mon, {n:02d} Jul 2025 10:00:00 +0200")
+                      for n in numbers)
+    return RSS.format(items=items)
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">
+<title>Org</title><id>urn:org</id><updated>2025-07-15T10:00:00Z</updated>
+<entry><title type="html">Hungerstreik &lt;b&gt;Tag 10&lt;/b&gt;</title>
+<id>urn:org:1</id><link rel="alternate" href="https://org.example/de/1"/>
+<published>2025-07-14T08:00:00+02:00</published><updated>2025-07-15T09:00:00Z</updated>
+<category term="Solidarität"/>
+<summary type="html">&lt;p&gt;Kurz&lt;/p&gt;</summary>
+<content type="html">&lt;p&gt;Lang&lt;/p&gt;&lt;img src="x" onerror="alert(1)"&gt;</content>
+</entry></feed>"""
+
+
+def test_rss_feed(upstream: Upstream, make_config: MakeConfig) -> None:
+    upstream.set("/feed/", rss(1, 2, 3), Content_Type="application/rss+xml; charset=UTF-8")
+    config = make_config([SourceConfig("fr", "feed", upstream.url + "/feed/")])
+    with Store(config.database) as store:
+        assert sync(config, store)["fr"].ok
+        posts = store.read_all()[1]
+    assert [p.url for p in posts] == [f"https://org.example/{n}/" for n in (3, 2, 1)]
+    post = posts[0]
+    assert post.title == "Solidarité & lutte 3"
+    assert post.excerpt == "Résumé 3 & plus…"
+    assert post.published == dt.datetime(2025, 7, 3, 8, 0, tzinfo=dt.UTC)
+    assert post.categories == ("Grève de la faim", "France")
+    assert "<iframe" not in post.content_html and "Texte 3" in post.content_html
+    assert post.image is not None and post.image.url == "https://org.example/img/3.jpg"
+    assert post.image.width == 800
+    assert post.lang == "fr"
+
+
+def test_atom_feed(upstream: Upstream, make_config: MakeConfig) -> None:
+    upstream.set("/atom.xml", ATOM, Content_Type="application/atom+xml")
+    config = make_config([SourceConfig("de", "feed", upstream.url + "/atom.xml")])
+    with Store(config.database) as store:
+        assert sync(config, store)["de"].ok
+        (post,) = store.read_all()[1]
+    assert post.title == "Hungerstreik Tag 10"
+    assert post.excerpt == "Kurz"
+    assert "onerror" not in post.content_html
+    assert post.published == dt.datetime(2025, 7, 14, 6, 0, tzinfo=dt.UTC)
+    assert post.modified == dt.datetime(2025, 7, 15, 9, 0, tzinfo=dt.UTC)
+    assert post.lang == "de"
+
+
+def test_post_ids_are_stable_and_posts_that_drop_out_stay(upstream: Upstream,
+                                                         make_config: MakeConfig) -> None:
+    upstream.set("/feed/", rss(1, 2, 3))
+    config = make_config([SourceConfig("fr", "feed", upstream.url + "/feed/")])
+    with Store(config.database) as store:
+        sync(config, store)
+        first = {p.url: p.id for p in store.read_all()[1]}
+        upstream.set("/feed/", rss(2, 3, 4))  # post 1 dropped out of the latest items
+        sync(config, store)
+        second = {p.url: p.id for p in store.read_all()[1]}
+    assert len(second) == 4
+    assert all(second[url] == post_id for url, post_id in first.items())
+
+
+@pytest.mark.parametrize("reply, reason", [
+    (Reply(b"oops", 500), "HTTP 500"),
+    (Reply(b"<html><body>Maintenance</body></html>", 200,
+           {"Content-Type": "text/html"}), "not an RSS or Atom feed"),
+    (Reply(rss(9).encode()[:-40], 200, {"Content-Type": "application/rss+xml"}),
+     "malformed feed"),
+    (Reply(b"x" * 5000, 200), "larger than"),
+])
+def test_a_failing_source_keeps_its_posts_and_others_still_sync(
+        upstream: Upstream, make_config: MakeConfig, reply: Reply, reason: str) -> None:
+    upstream.set("/a", rss(1, 2))
+    upstream.set("/b", rss(5))
+    config = make_config([SourceConfig("a", "feed", upstream.url + "/a"),
+                          SourceConfig("b", "feed", upstream.url + "/b")],
+                         fetch_max_bytes=4000)
+    with Store(config.database) as store:
+        assert all(r.ok for r in sync_all(config, store))
+        before = [p for p in store.read_all()[1] if p.source == "a"]
+        upstream.routes["/a"] = reply
+        upstream.set("/b", rss(5, 6))
+        results = sync(config, store)
+        _, posts, _, sources = store.read_all()
+    assert not results["a"].ok and reason in results["a"].detail
+    assert results["b"].ok
+    assert [p for p in posts if p.source == "a"] == before
+    assert len([p for p in posts if p.source == "b"]) == 2
+    status = {s.name: s for s in sources}
+    assert reason in (status["a"].last_error or "")
+    assert status["a"].last_success is not None  # the earlier success is remembered
+
+
+def test_unreachable_source_is_reported(make_config: MakeConfig, upstream: Upstream) -> None:
+    dead = upstream.url  # a port nobody listens on once the server is closed
+    upstream.close()
+    config = make_config([SourceConfig("gone", "wordpress", dead)], fetch_timeout=2)
+    with Store(config.database) as store:
+        result = sync(config, store)["gone"]
+    assert not result.ok
+    assert "cannot connect" in result.detail
+
+
+def test_a_broken_wordpress_page_keeps_the_whole_source(upstream: Upstream,
+                                                       make_config: MakeConfig) -> None:
+    wordpress_site(upstream, count=6, per_page=3)
+    config = make_config([SourceConfig("org", "wordpress", upstream.url)])
+    with Store(config.database) as store:
+        sync(config, store)
+        before = store.read_all()[1]
+        good = upstream.routes["/wp-json/wp/v2/posts"]
+
+        def second_page_fails(query: dict[str, str]) -> Reply:
+            if query["page"] == "2":
+                return Reply(b"<b>Fatal error</b>", 500)
+            return good(query)  # type: ignore[operator]
+
+        upstream.handle("/wp-json/wp/v2/posts", second_page_fails)
+        assert not sync(config, store)["org"].ok
+        assert store.read_all()[1] == before
+
+
+def test_a_bad_strikes_file_keeps_the_stored_strikes(demo_config, demo_store) -> None:  # type: ignore[no-untyped-def]
+    before = demo_store.read_all()[2]
+    text = demo_config.strikes_file.read_text()
+    demo_config.strikes_file.write_text(text.replace('timezone = "Europe/Paris"',
+                                                     'timezone = "Paris"'))
+    results = sync(demo_config, demo_store)
+    assert not results["strikes-file"].ok
+    assert 'strike "zehra-kurtay": timezone:' in results["strikes-file"].detail
+    assert demo_store.read_all()[2] == before
