@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
@@ -22,20 +23,28 @@ def _plan(argv: list[str] | None) -> tuple[Plan, Path]:
                         help="alternating service/bare rounds per row")
     parser.add_argument("--connections", type=int, default=default.connections)
     parser.add_argument("--no-memory", action="store_true", help="skip the memory phase")
+    parser.add_argument("--recycle", action="store_true",
+                        help="keep the conf's max_requests worker recycling (off by default)")
     parser.add_argument("--out", type=Path, default=report.OUT, help="where tables are written")
     args = parser.parse_args(argv)
     if not 1 <= args.seconds <= 60 or not 1 <= args.rounds <= 10:
         parser.error("--seconds must be 1…60 and --rounds 1…10 (runs stay bounded)")
     load = replace(default, seconds=args.seconds, rounds=args.rounds,
                    connections=args.connections)
-    plan = Plan(load=load)
+    plan = Plan(load=load, max_requests=None if args.recycle else 0)
     if args.no_memory:
         plan = replace(plan, memory_sets=())
     return plan, args.out
 
 
+def _stop_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds the `with` blocks, which stop the servers
+
+
 def main(argv: list[str] | None = None) -> int:
     plan, out = _plan(argv)
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGHUP, _stop_on_signal)
     started = time.monotonic()
     rows: list[run.RowResult] = []
     memory: list[run.MemoryResult] = []

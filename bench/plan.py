@@ -84,3 +84,10 @@ class Plan:
     memory_sets: tuple[MemoryProbe, ...] = MEMORY_SETS
     load: Load = field(default_factory=Load)
     workers: int = 2
+    # widget.gunicorn_conf recycles a worker after ~50,000 requests; under wrk that is
+    # every few seconds, and each restart shows up as noise in a run. 0 turns recycling
+    # off for both servers alike; None keeps the conf's value (--recycle).
+    max_requests: int | None = 0
+
+    def gunicorn_args(self) -> tuple[str, ...]:
+        return () if self.max_requests is None else ("--max-requests", str(self.max_requests))

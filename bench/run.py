@@ -45,17 +45,18 @@ class MemoryResult:
 
 @contextmanager
 def service_and_bare(site: Site, paths: list[str], tmp: Path,
-                     workers: int) -> Iterator[tuple[Server, Server, dict[str, Stored]]]:
+                     plan: Plan) -> Iterator[tuple[Server, Server, dict[str, Stored]]]:
     """The service on `site`, then the bare app replaying its answers for `paths`."""
     tag = "".join(c if c.isalnum() else "-" for c in site.name)
     env = site.env()
+    extra = plan.gunicorn_args()
     with gunicorn(f"{SERVICE} ({site.name})", SERVICE_APP, env, tmp / f"service-{tag}.log",
-                  workers=workers, probe="/healthz") as service:
+                  workers=plan.workers, probe="/healthz", extra=extra) as service:
         stored = capture(service, paths)
         dump(stored, tmp / f"bare-{tag}.json")
         with gunicorn(f"{BARE} ({site.name})", BARE_APP,
                       {BARE_ENV: str(tmp / f"bare-{tag}.json")}, tmp / f"bare-{tag}.log",
-                      workers=workers, probe=paths[0]) as bare:
+                      workers=plan.workers, probe=paths[0], extra=extra) as bare:
             yield service, bare, stored
 
 
@@ -80,7 +81,7 @@ def _measure(rows: tuple[Row, ...], data: str, servers: dict[str, Server],
 def throughput(data: DataSet, plan: Plan, tmp: Path) -> tuple[list[RowResult], MemoryResult]:
     site = build(data, tmp)
     paths = [row.path for row in plan.rows]
-    with service_and_bare(site, paths, tmp, plan.workers) as (service, bare, stored):
+    with service_and_bare(site, paths, tmp, plan) as (service, bare, stored):
         check_same(plan.rows, stored, service, bare)
         servers = {SERVICE: service, BARE: bare}
         before = {name: set(s.workers()) for name, s in servers.items()}
@@ -107,7 +108,7 @@ def _warm(server: Server, probe: MemoryProbe, load: Load) -> None:
 
 def memory(probe: MemoryProbe, plan: Plan, tmp: Path) -> MemoryResult:
     site = build(probe.data, tmp)
-    with service_and_bare(site, list(probe.paths), tmp, plan.workers) as (service, bare, _):
+    with service_and_bare(site, list(probe.paths), tmp, plan) as (service, bare, _):
         servers = {SERVICE: service, BARE: bare}
         before = {name: set(s.workers()) for name, s in servers.items()}
         for server in servers.values():

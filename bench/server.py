@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,7 +117,7 @@ def _wait_ready(server: Server, probe: str, workers: int, timeout: float) -> Non
 
 @contextmanager
 def gunicorn(name: str, app: str, env: Mapping[str, str], log: Path, *, workers: int,
-             probe: str, timeout: float = 60) -> Iterator[Server]:
+             probe: str, extra: Sequence[str] = (), timeout: float = 60) -> Iterator[Server]:
     """Run `gunicorn -c python:widget.gunicorn_conf APP` until the block ends."""
     port = free_port()
     full_env = {**os.environ, **env, "HOST": "127.0.0.1", "PORT": str(port),
@@ -126,7 +126,7 @@ def gunicorn(name: str, app: str, env: Mapping[str, str], log: Path, *, workers:
     full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO),
                                                             full_env.get("PYTHONPATH")]))
     args = [sys.executable, "-m", "gunicorn", "-c", "python:widget.gunicorn_conf",
-            "--no-control-socket", app]
+            "--no-control-socket", *extra, app]
     with log.open("wb") as out:
         proc = subprocess.Popen(args, cwd=REPO, env=full_env, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
