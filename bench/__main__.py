@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench import report, run
+from bench.data import Sites
 from bench.plan import Load, Plan
 
 
@@ -33,7 +34,7 @@ def _plan(argv: list[str] | None) -> tuple[Plan, Path]:
                    connections=args.connections)
     plan = Plan(load=load, max_requests=None if args.recycle else 0)
     if args.no_memory:
-        plan = replace(plan, memory_sets=())
+        plan = replace(plan, memory=())
     return plan, args.out
 
 
@@ -49,14 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[run.RowResult] = []
     memory: list[run.MemoryResult] = []
     with tempfile.TemporaryDirectory(prefix="widget-bench-") as tmp:
-        for data in plan.throughput_sets:
-            print(f"throughput: {data.name} …", file=sys.stderr, flush=True)
-            results, rss = run.throughput(data, plan, Path(tmp))
+        sites = Sites(Path(tmp))
+        for scenario in plan.throughput:
+            print(f"throughput: {scenario.data.name} …", file=sys.stderr, flush=True)
+            results, rss = run.throughput(scenario, sites(scenario.data), plan, Path(tmp))
             rows += results
             memory.append(rss)
-        for probe in plan.memory_sets:
+        for probe in plan.memory:
             print(f"memory: {probe.data.name} …", file=sys.stderr, flush=True)
-            memory.append(run.memory(probe, plan, Path(tmp)))
+            memory.append(run.memory(probe, sites(probe.data), plan, Path(tmp)))
     text = report.document(plan, rows, memory, time.monotonic() - started)
     path = report.write(text, out)
     print(text)

@@ -34,14 +34,36 @@ class Site:
     config: Path
     database: Path
 
+    @property
+    def tag(self) -> str:
+        return tag(self.name)
+
     def env(self) -> dict[str, str]:
         return {"WIDGET_CONFIG": str(self.config), "WIDGET_DATABASE": str(self.database)}
 
 
+def tag(name: str) -> str:
+    """`name`, usable in a file name."""
+    return "".join(c if c.isalnum() else "-" for c in name)
+
+
 def build(data: DataSet, root: Path) -> Site:
-    where = root / "".join(c if c.isalnum() else "-" for c in data.name)
+    where = root / tag(data.name)
     where.mkdir(parents=True)
     return _demo(data, where) if data.demo else _generated(data, where)
+
+
+class Sites:
+    """Each data set built once, on first use, under `root`."""
+
+    def __init__(self, root: Path):
+        self._root = root
+        self._built: dict[DataSet, Site] = {}
+
+    def __call__(self, data: DataSet) -> Site:
+        if data not in self._built:
+            self._built[data] = build(data, self._root)
+        return self._built[data]
 
 
 def _demo(data: DataSet, where: Path) -> Site:

@@ -11,7 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bench.plan import TARGET_RATIO, Plan
-from bench.run import BARE, SERVICE, MemoryResult, RowResult
+from bench.run import BARE, SERVICE, MemoryResult, RowResult, Sample
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -28,31 +28,51 @@ def _verdict(ratio: float, errors: int) -> str:
     return "PASS" if ratio >= TARGET_RATIO else "MISS"
 
 
+def _rate(s: Sample) -> float:
+    return s.wrk.requests_per_s
+
+
+def _p50(s: Sample) -> float:
+    return s.wrk.p50_ms
+
+
+def _p99(s: Sample) -> float:
+    return s.wrk.p99_ms
+
+
+def _cpu(s: Sample) -> float:
+    return s.cpu_us_per_request
+
+
 def throughput_table(results: list[RowResult]) -> str:
     rows = []
     for r in results:
-        service, bare = r.median(SERVICE, "requests_per_s"), r.median(BARE, "requests_per_s")
+        service, bare = r.median(SERVICE, _rate), r.median(BARE, _rate)
         ratio = service / bare if bare else 0.0
         rows.append([
             r.row.name, r.data, r.row.path + (" (If-None-Match)" if r.row.conditional else ""),
             f"{service:,.0f}", f"{bare:,.0f}", f"{ratio:.2f}",
-            f"{r.median(SERVICE, 'p50_ms'):.2f} / {r.median(SERVICE, 'p99_ms'):.2f}",
-            f"{r.median(BARE, 'p50_ms'):.2f} / {r.median(BARE, 'p99_ms'):.2f}",
+            f"{r.median(SERVICE, _p50):.2f} / {r.median(SERVICE, _p99):.2f}",
+            f"{r.median(BARE, _p50):.2f} / {r.median(BARE, _p99):.2f}",
+            f"{r.median(SERVICE, _cpu):.0f} / {r.median(BARE, _cpu):.0f}",
             f"≥ {TARGET_RATIO}", _verdict(ratio, r.errors()),
         ])
     return _table(["row", "data", "URL", "service req/s", "bare req/s", "service/bare",
-                   "service p50 / p99 ms", "bare p50 / p99 ms", "target", "result"], rows)
+                   "service p50 / p99 ms", "bare p50 / p99 ms", "CPU µs/req service / bare",
+                   "target", "result"], rows)
 
 
 def runs_table(results: list[RowResult]) -> str:
     rows = []
     for r in results:
         for target, runs in r.runs.items():
-            for i, run in enumerate(runs, start=1):
-                rows.append([r.row.name, r.data, target, str(i), f"{run.requests_per_s:,.0f}",
-                             f"{run.p50_ms:.2f}", f"{run.p99_ms:.2f}", str(run.errors)])
-    return _table(["row", "data", "server", "round", "req/s", "p50 ms", "p99 ms", "errors"],
-                  rows)
+            for i, s in enumerate(runs, start=1):
+                rows.append([r.row.name, r.data, target, str(i), f"{s.wrk.requests_per_s:,.0f}",
+                             f"{s.wrk.p50_ms:.2f}", f"{s.wrk.p99_ms:.2f}",
+                             f"{s.cpu_us_per_request:.0f}", f"{s.busiest_share:.2f}",
+                             str(s.attempts), str(s.wrk.errors)])
+    return _table(["row", "data", "server", "round", "req/s", "p50 ms", "p99 ms", "CPU µs/req",
+                   "busiest worker", "attempts", "errors"], rows)
 
 
 def _mib(kib: Iterable[int]) -> str:
@@ -66,16 +86,19 @@ def memory_table(results: list[MemoryResult]) -> str:
         ratio = (statistics.mean(service) / statistics.mean(bare)) if service and bare else 0.0
         restarts = ", ".join(f"{k} {v}" for k, v in m.restarts.items() if v) or "none"
         rows.append([
-            m.data, _mib(service), _mib(bare), f"{ratio:.2f}",
+            m.data, m.after, _mib(service), _mib(bare), f"{ratio:.2f}",
             f"{m.started_in.get(SERVICE, 0):.1f} / {m.started_in.get(BARE, 0):.1f}", restarts,
         ])
-    return _table(["data", "service RSS per worker (MiB)", "bare RSS per worker (MiB)",
-                   "service/bare", "ready after s (service / bare)", "workers recycled"], rows)
+    return _table(["data", "after loading", "service RSS per worker (MiB)",
+                   "bare RSS per worker (MiB)", "service/bare",
+                   "ready after s (service / bare)", "workers recycled"], rows)
 
 
 def document(plan: Plan, results: list[RowResult], memory: list[MemoryResult],
              elapsed: float) -> str:
     load = plan.load
+    recycling = ("as in widget.gunicorn_conf" if plan.max_requests is None
+                 else f"--max-requests {plan.max_requests}")
     versions = ", ".join(f"{p} {version(p)}" for p in ("falcon", "gunicorn", "orjson"))
     return "\n\n".join([
         f"# Benchmark {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
@@ -83,7 +106,11 @@ def document(plan: Plan, results: list[RowResult], memory: list[MemoryResult],
         f"{plan.workers} gunicorn workers each (widget.gunicorn_conf); "
         f"wrk -t{load.threads} -c{load.connections} -d{load.seconds}s, "
         f"{load.rounds} alternating rounds (medians), {load.warmup_seconds}s warm-up; "
-        f"run took {elapsed:.0f}s.",
+        f"worker recycling {recycling}; run took {elapsed:.0f}s.",
+        "service/bare is the share of the bare app's throughput the service reaches on the "
+        "same bytes; CPU µs/req is the workers' CPU time per request. Runs where one "
+        f"worker did more than {load.balance_limit:.0%} of the work were started again "
+        "(see bench/README.md).",
         "## Throughput: service vs bare Falcon serving the same bytes",
         throughput_table(results),
         "## Memory: VmRSS of each gunicorn worker after loading",

@@ -5,39 +5,53 @@ Servers live only inside `with` blocks, so they are stopped whatever happens.
 
 from __future__ import annotations
 
+import itertools
 import statistics
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from bench import wrk
 from bench.bare import ENV as BARE_ENV
 from bench.bare import Stored, dump
 from bench.capture import capture, check_same, request_headers
-from bench.data import Site, build
-from bench.plan import DataSet, Load, MemoryProbe, Plan, Row
-from bench.server import BARE_APP, SERVICE_APP, Server, gunicorn
+from bench.data import Site
+from bench.plan import Load, MemoryProbe, Plan, Row, Scenario
+from bench.server import BARE_APP, CLOCK_TICK_S, SERVICE_APP, Server, gunicorn
 
 SERVICE, BARE = "service", "bare"
+_started = itertools.count(1)  # numbers each server pair's logs and capture file
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One measured wrk run, with how the work spread over the workers."""
+
+    wrk: wrk.Result
+    busiest_share: float  # the busiest worker's share of the workers' CPU time
+    cpu_us_per_request: float  # workers' CPU time (user + system) per request
+    attempts: int
 
 
 @dataclass
 class RowResult:
     data: str
     row: Row
-    runs: dict[str, list[wrk.Result]] = field(default_factory=dict)
+    runs: dict[str, list[Sample]] = field(default_factory=dict)
 
-    def median(self, target: str, attr: str) -> float:
-        return statistics.median(getattr(r, attr) for r in self.runs[target])
+    def median(self, target: str, value: Callable[[Sample], float]) -> float:
+        return statistics.median(value(s) for s in self.runs[target])
 
     def errors(self) -> int:
-        return sum(r.errors for runs in self.runs.values() for r in runs)
+        return sum(s.wrk.errors for runs in self.runs.values() for s in runs)
 
 
 @dataclass
 class MemoryResult:
     data: str
+    after: str  # what the workers had served when RSS was read
     rss_kib: dict[str, list[int]]  # per target, one figure per worker
     started_in: dict[str, float]
     restarts: dict[str, int] = field(default_factory=dict)  # workers replaced meanwhile
@@ -47,7 +61,7 @@ class MemoryResult:
 def service_and_bare(site: Site, paths: list[str], tmp: Path,
                      plan: Plan) -> Iterator[tuple[Server, Server, dict[str, Stored]]]:
     """The service on `site`, then the bare app replaying its answers for `paths`."""
-    tag = "".join(c if c.isalnum() else "-" for c in site.name)
+    tag = f"{site.tag}-{next(_started)}"
     env = site.env()
     extra = plan.gunicorn_args()
     with gunicorn(f"{SERVICE} ({site.name})", SERVICE_APP, env, tmp / f"service-{tag}.log",
@@ -58,6 +72,35 @@ def service_and_bare(site: Site, paths: list[str], tmp: Path,
                       {BARE_ENV: str(tmp / f"bare-{tag}.json")}, tmp / f"bare-{tag}.log",
                       workers=plan.workers, probe=paths[0], extra=extra) as bare:
             yield service, bare, stored
+
+
+def _share(before: Mapping[int, int], after: Mapping[int, int]) -> tuple[float, int]:
+    """(busiest worker's share of the CPU ticks used, ticks used) between two readings."""
+    used = [after[pid] - before.get(pid, 0) for pid in after]
+    total = sum(used)
+    return (max(used) / total if total else 1.0), total
+
+
+def _balanced(server: Server, before: Mapping[int, int], load: Load) -> bool:
+    share, _ = _share(before, server.cpu_ticks())
+    return share <= load.balance_limit
+
+
+def sample(server: Server, row: Row, stored: dict[str, Stored], load: Load) -> Sample:
+    """A measured run of `row`; runs that load a single worker are started again."""
+    url, headers = server.url + row.path, request_headers(row, stored)
+    balance_matters = len(server.workers()) > 1
+    for attempt in range(1, load.attempts + 1):
+        before = server.cpu_ticks()
+        check = balance_matters and attempt < load.attempts
+        result = wrk.run(url, load, load.seconds, headers,
+                         keep_going=partial(_balanced, server, before, load) if check else None)
+        if result is None:
+            continue
+        share, ticks = _share(before, server.cpu_ticks())
+        per_request = ticks * CLOCK_TICK_S * 1e6 / max(result.requests, 1)
+        return Sample(result, share, per_request, attempt)
+    raise AssertionError("the last attempt always completes")
 
 
 def _measure(rows: tuple[Row, ...], data: str, servers: dict[str, Server],
@@ -72,45 +115,50 @@ def _measure(rows: tuple[Row, ...], data: str, servers: dict[str, Server],
         order = names if round_no % 2 == 0 else names[::-1]
         for result in results:
             for name in order:
-                result.runs[name].append(wrk.run(
-                    servers[name].url + result.row.path, load, load.seconds,
-                    request_headers(result.row, stored)))
+                result.runs[name].append(sample(servers[name], result.row, stored, load))
     return results
 
 
-def throughput(data: DataSet, plan: Plan, tmp: Path) -> tuple[list[RowResult], MemoryResult]:
-    site = build(data, tmp)
-    paths = [row.path for row in plan.rows]
-    with service_and_bare(site, paths, tmp, plan) as (service, bare, stored):
-        check_same(plan.rows, stored, service, bare)
-        servers = {SERVICE: service, BARE: bare}
-        before = {name: set(s.workers()) for name, s in servers.items()}
-        results = _measure(plan.rows, data.name, servers, stored, plan.load)
-        memory = _memory_of(data.name, servers, before)
-    return results, memory
-
-
-def _memory_of(data: str, servers: dict[str, Server],
+def _memory_of(data: str, after: str, servers: dict[str, Server],
                before: dict[str, set[int]]) -> MemoryResult:
     return MemoryResult(
-        data,
+        data, after,
         {name: sorted(s.rss_kib().values()) for name, s in servers.items()},
         {name: s.started_in for name, s in servers.items()},
         {name: len(before[name] - set(s.workers())) for name, s in servers.items()},
     )
 
 
+def throughput(scenario: Scenario, site: Site, plan: Plan,
+               tmp: Path) -> tuple[list[RowResult], MemoryResult]:
+    rows = scenario.rows
+    with service_and_bare(site, [row.path for row in rows], tmp, plan) as (service, bare, stored):
+        check_same(rows, stored, service, bare)
+        servers = {SERVICE: service, BARE: bare}
+        before = {name: set(s.workers()) for name, s in servers.items()}
+        results = _measure(rows, site.name, servers, stored, plan.load)
+        memory = _memory_of(site.name, "the rows above: " + ", ".join(r.name for r in rows),
+                            servers, before)
+    return results, memory
+
+
 def _warm(server: Server, probe: MemoryProbe, load: Load) -> None:
-    for _ in range(probe.passes):
-        for path in probe.paths:
+    """Load each path until every worker has served it (or 3 × passes runs)."""
+    for path in probe.paths:
+        start = server.cpu_ticks()
+        for done in range(1, 3 * probe.passes + 1):
+            before = server.cpu_ticks()
             wrk.run(server.url + path, load, probe.seconds)
+            after = server.cpu_ticks()
+            start = {pid: start.get(pid, before.get(pid, 0)) for pid in after}
+            if done >= probe.passes and all(after[p] - start[p] >= 10 for p in after):
+                break
 
 
-def memory(probe: MemoryProbe, plan: Plan, tmp: Path) -> MemoryResult:
-    site = build(probe.data, tmp)
+def memory(probe: MemoryProbe, site: Site, plan: Plan, tmp: Path) -> MemoryResult:
     with service_and_bare(site, list(probe.paths), tmp, plan) as (service, bare, _):
         servers = {SERVICE: service, BARE: bare}
         before = {name: set(s.workers()) for name, s in servers.items()}
         for server in servers.values():
             _warm(server, probe, plan.load)
-        return _memory_of(probe.data.name, servers, before)
+        return _memory_of(site.name, " and ".join(probe.paths), servers, before)

@@ -70,6 +70,10 @@ class Server:
     def rss_kib(self) -> dict[int, int]:
         return {pid: rss for pid in self.workers() if (rss := vm_rss_kib(pid)) is not None}
 
+    def cpu_ticks(self) -> dict[int, int]:
+        """utime + stime of each worker, in clock ticks (see CLOCK_TICK_S)."""
+        return {pid: ticks for pid in self.workers() if (ticks := cpu_ticks(pid)) is not None}
+
     def log_tail(self, lines: int = 20) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
@@ -85,6 +89,17 @@ def _ppid(pid: int) -> int | None:
     except OSError:
         return None
     return int(stat.rsplit(")", 1)[1].split()[1])  # the name may hold spaces
+
+
+CLOCK_TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pid: int) -> int | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
 
 
 def vm_rss_kib(pid: int) -> int | None:

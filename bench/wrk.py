@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bench.plan import Load
@@ -39,15 +39,34 @@ def parse(output: str) -> Result:
     return Result(float(rate.group(1)), int(total.group(1)), pct["50"], pct["99"], errors)
 
 
-def run(url: str, load: Load, seconds: int, headers: Mapping[str, str] | None = None) -> Result:
+def command(url: str, load: Load, seconds: int,
+            headers: Mapping[str, str] | None = None) -> list[str]:
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"only loopback is loaded: {url}")
     args = [WRK, f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s",
             "--timeout", "5s", "--latency"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
-    if not url.startswith("http://127.0.0.1:"):
-        raise ValueError(f"only loopback is loaded: {url}")
-    done = subprocess.run(args + [url], capture_output=True, text=True,
-                          timeout=seconds + 30, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
-    return parse(done.stdout)
+    return args + [url]
+
+
+def run(url: str, load: Load, seconds: int, headers: Mapping[str, str] | None = None, *,
+        keep_going: Callable[[], bool] | None = None) -> Result | None:
+    """One wrk run. `keep_going`, asked after load.check_after_s, may cut it short (None)."""
+    proc = subprocess.Popen(command(url, load, seconds, headers), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        if keep_going is not None and seconds > load.check_after_s:
+            try:
+                proc.wait(load.check_after_s)
+            except subprocess.TimeoutExpired:
+                if not keep_going():
+                    return None
+        out, err = proc.communicate(timeout=seconds + 30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"wrk failed ({proc.returncode}): {err or out}")
+    return parse(out)

@@ -95,7 +95,13 @@ def check(ctx: click.Context) -> None:
 
 
 @main.command()
-def settings() -> None:
+@click.option("--markdown", is_flag=True, help="As the table in docs/configuration.md.")
+def settings(markdown: bool) -> None:
     """List every setting with its default, environment variable and help."""
+    if markdown:
+        click.echo("| setting | environment | default | meaning |\n|---|---|---|---|")
     for s in SETTINGS:
-        click.echo(f"{s.name} = {s.default!r}  ({s.env})\n    {s.help}")
+        if markdown:
+            click.echo(f"| `{s.name}` | `{s.env}` | `{s.default}` | {s.help} |")
+        else:
+            click.echo(f"{s.name} = {s.default!r}  ({s.env})\n    {s.help}")

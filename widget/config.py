@@ -37,6 +37,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("site_name", "Solidarity Widget", str, "Organisation name shown in widgets and feeds."),
     Setting("base_url", "http://127.0.0.1:8000", str,
             "Public URL of this service, used in links, the OpenAPI document and snippets."),
+    Setting("site_url", "", str,
+            "The organisation's own website, linked from the widgets' footer (empty: no link)."),
+    Setting("content_lang", "en", str,
+            "Language of the texts in the strikes file (place, demands), marked up for "
+            "screen readers when the widget is shown in another language."),
+    Setting("frame_ancestors", "*", str,
+            "Who may frame the embed pages: '*' or a space-separated list of origins "
+            "(CSP frame-ancestors)."),
     Setting("database", "var/widget.sqlite3", Path,
             "SQLite file (relative paths are relative to the config file)."),
     Setting("strikes_file", "strikes.toml", Path,
@@ -84,6 +92,9 @@ class SourceConfig:
 class Config:
     site_name: str = "Solidarity Widget"
     base_url: str = "http://127.0.0.1:8000"
+    site_url: str = ""
+    content_lang: str = "en"
+    frame_ancestors: str = "*"
     database: Path = Path("var/widget.sqlite3")
     strikes_file: Path = Path("strikes.toml")
     reload_interval: int = 3
@@ -117,7 +128,7 @@ def _coerce(setting: Setting, value: Any, where: str) -> tuple[Any, str | None]:
             return None, (f"{where}: {setting.name}: {value} is outside "
                           f"{setting.low}…{setting.high}")
         return value, None
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or (not value and setting.default):
         return None, f"{where}: {setting.name}: must be a non-empty string"
     return (Path(value) if setting.type is Path else value), None
 
@@ -182,9 +193,16 @@ def _settings(raw: Mapping[str, Any], environ: Mapping[str, str], where: str,
             values[setting.name], problem = _coerce(setting, environ[setting.env], setting.env)
             if problem:
                 problems.append(problem)
-    base = values.get("base_url")
-    if isinstance(base, str) and urlsplit(base).scheme not in ("http", "https"):
-        problems.append(f"{where}: base_url: must start with http:// or https://, not {base!r}")
+    for name in ("base_url", "site_url"):
+        url = values.get(name)
+        if isinstance(url, str) and url and urlsplit(url).scheme not in ("http", "https"):
+            problems.append(f"{where}: {name}: must start with http:// or https://, not {url!r}")
+    ancestors = values.get("frame_ancestors")
+    if isinstance(ancestors, str) and ancestors != "*" and not all(
+            urlsplit(o).scheme in ("http", "https") and urlsplit(o).netloc
+            for o in ancestors.split()):
+        problems.append(f"{where}: frame_ancestors: must be '*' or origins like "
+                        f"https://ally.example separated by spaces, not {ancestors!r}")
     return values
 
 

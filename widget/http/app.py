@@ -8,11 +8,14 @@ from collections.abc import Callable
 import falcon
 import orjson
 
+from widget.assets import default_assets
 from widget.config import Config, load_config
-from widget.http import api
+from widget.http import api, embed
 from widget.http.caching import HTTPCaching
 from widget.http.errors import serialize_error
 from widget.http.openapi import openapi_document
+from widget.render.html import Pages, Site
+from widget.render.options import OptionError
 from widget.snapshot import SnapshotSource
 from widget.store import Store
 
@@ -43,6 +46,17 @@ def create_app(config: Config, *, store: Store | None = None,
     app.add_route("/api/v1/openapi.json",
                   api.OpenAPIResource(orjson.dumps(openapi_document(config.base_url))))
     app.add_route("/healthz", api.HealthResource(config, snapshots, clock))
+
+    assets = default_assets()
+    site = Site(config.site_name, config.site_url, config.base_url, config.content_lang)
+    pages = Pages(site, assets)
+    app.add_error_handler(OptionError, embed.option_error_handler(pages))
+    app.add_route("/embed/news", embed.EmbedNews(pages, snapshots, rendered))
+    app.add_route("/embed/strikes", embed.EmbedStrikes(pages, snapshots, rendered, clock))
+    app.add_route("/embed/strike/{slug}", embed.EmbedStrike(pages, snapshots, rendered, clock))
+    app.add_route("/embed/accent.css", embed.AccentStylesheet(rendered))
+    app.add_route("/static/{name}", embed.StaticAssets(assets))
+    app.add_route("/widget.js", embed.Loader(assets["widget.js"]))
     return app
 
 

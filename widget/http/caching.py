@@ -62,6 +62,10 @@ class Lifetime:
 class HTTPCaching:
     def __init__(self, config: Config, clock: Callable[[], dt.datetime]):
         self._config = config
+        # Embed pages: no inline script or style, nothing from any other host.
+        self._csp = ("default-src 'none'; script-src 'self'; style-src 'self'; "
+                     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+                     f"form-action 'none'; frame-ancestors {config.frame_ancestors}")
         self._clock = clock
         self._default = Lifetime(config.max_age, config.s_maxage, config.stale_while_revalidate)
         self._default_header = self._default.header(config.stale_if_error)
@@ -83,6 +87,8 @@ class HTTPCaching:
         resp.set_headers(_ALWAYS)
         if req.method == "OPTIONS":
             resp.set_headers(_PREFLIGHT)
+        if (resp.content_type or "").startswith("text/html"):
+            resp.set_header("Content-Security-Policy", self._csp)
         if not req_succeeded or resp.status_code != 200 or req.method not in ("GET", "HEAD"):
             if resp.status_code >= 500:
                 resp.cache_control = ["no-store"]
@@ -92,6 +98,10 @@ class HTTPCaching:
         policy = getattr(resp.context, "cache", "public")
         if policy == "no-store":
             resp.cache_control = ["no-store"]
+            return
+        if policy == "immutable":
+            resp.set_header("Cache-Control", "public, max-age=31536000, immutable")
+            self._conditional(req, resp)
             return
         if resp.etag is None and resp.data is not None:
             resp.etag = etag_of(resp.data)
@@ -104,6 +114,9 @@ class HTTPCaching:
             header, max_age = life.header(self._config.stale_if_error), life.max_age
         resp.set_header("Cache-Control", header)
         resp.expires = now + dt.timedelta(seconds=max_age)
+        self._conditional(req, resp)
+
+    def _conditional(self, req: falcon.Request, resp: falcon.Response) -> None:
         match = req.get_header("If-None-Match")
         if match and resp.etag and _none_match(match, resp.etag.strip('"')):
             resp.status = falcon.HTTP_304

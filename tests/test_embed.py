@@ -1,0 +1,185 @@
+"""Embed pages, options, assets and the loader, through falcon's test client."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import gzip
+import hashlib
+import re
+
+import falcon.testing
+import pytest
+
+from tests.conftest import Clock, assert_problem
+from widget.assets import default_assets
+from widget.render.colour import DARK_BG, LIGHT_BG, contrast
+
+CSP = re.compile(r"default-src 'none'; script-src 'self'; style-src 'self'; ")
+
+
+@pytest.mark.parametrize("path", ["/embed/news", "/embed/strikes", "/embed/strike/zehra-kurtay",
+                                  "/embed/strike/nobody", "/embed/news?accent=nope"])
+def test_embed_pages_are_locked_down(client: falcon.testing.TestClient, path: str) -> None:
+    result = client.simulate_get(path)
+    assert result.headers["content-type"] == "text/html; charset=utf-8"
+    csp = result.headers["content-security-policy"]
+    assert CSP.match(csp) and csp.endswith("frame-ancestors *")
+    assert "set-cookie" not in result.headers
+    assert "x-frame-options" not in result.headers
+    html = result.text
+    assert "<script>" not in html and "style=" not in html and "<style" not in html
+    # Nothing is loaded from another host: every src and stylesheet is a path of ours.
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        if 'rel="stylesheet"' in html and url.startswith("/"):
+            continue
+        assert url.startswith(("/", "https://is4pp.example/")), url
+    for link in re.findall(r"<a [^>]*>", html):
+        assert 'target="_blank"' in link and 'rel="noopener"' in link
+
+
+def test_frame_ancestors_allow_list(demo_config, demo_store, clock) -> None:  # type: ignore[no-untyped-def]
+    from widget.http.app import create_app
+
+    config = demo_config.with_(frame_ancestors="https://ally.example https://b.example")
+    app = falcon.testing.TestClient(create_app(config, store=demo_store, clock=clock))
+    csp = app.simulate_get("/embed/news").headers["content-security-policy"]
+    assert csp.endswith("frame-ancestors https://ally.example https://b.example")
+
+
+def test_strike_counter_page(client: falcon.testing.TestClient, clock: Clock) -> None:
+    html = client.simulate_get("/embed/strike/zehra-kurtay").text
+    day = (clock.now.date() - dt.date(2025, 3, 3)).days + 1
+    assert re.search(rf'Day <time class="sw-n" datetime="2025-07-24" data-start="2025-03-03" '
+                     rf'data-tz="Europe/Paris" data-offset="0" data-end="" '
+                     rf'data-numbering="latn">{day}</time> of the indefinite hunger strike', html)
+    assert "Demand:</span> <span>Her right to residence" in html
+    assert 'Since <time datetime="2025-03-03">March 3, 2025</time>' in html
+    assert "Last confirmed" not in html  # confirmed 11 days before the clock
+
+
+def test_unconfirmed_strike_says_when_it_was_last_confirmed(client: falcon.testing.TestClient,
+                                                            clock: Clock) -> None:
+    clock.now += dt.timedelta(days=30)
+    html = client.simulate_get("/embed/strike/zehra-kurtay").text
+    assert 'Last confirmed on <time datetime="2025-07-13">July 13, 2025</time>' in html
+
+
+def test_ended_strike_says_how_it_ended(client: falcon.testing.TestClient) -> None:
+    html = client.simulate_get("/embed/strike/ali-hasan-akgul").text
+    assert re.search(r'Released after <time class="sw-n"[^>]*data-end="2025-07-11"[^>]*>144'
+                     r"</time> days of hunger strike", html)
+    assert ('From <time datetime="2025-02-18">February 18, 2025</time> to '
+            '<time datetime="2025-07-11">July 11, 2025</time>') in html
+
+
+def test_unknown_strike_is_a_calm_notice(client: falcon.testing.TestClient) -> None:
+    result = client.simulate_get("/embed/strike/somebody-else", query_string="lang=fr")
+    assert result.status_code == 404
+    assert "This hunger strike is no longer listed" in result.text or 'lang="fr"' in result.text
+    assert 'class="sw-notice"' in result.text
+    assert result.headers["cache-control"] == "public, max-age=60"
+
+
+@pytest.mark.parametrize("path, query, name", [
+    ("/embed/news", "theme=blue", "theme"),
+    ("/embed/news", "accent=red", "accent"),
+    ("/embed/news", "limit=0", "limit"),
+    ("/embed/news", "limit=21", "limit"),
+    ("/embed/news", "lang=xx", "lang"),
+    ("/embed/news", "status=all", "status"),
+    ("/embed/news", "colour=red", "colour"),
+    ("/embed/strikes", "country=France", "country"),
+    ("/embed/strike/zehra-kurtay", "limit=3", "limit"),
+    ("/embed/strike/zehra-kurtay", "layout=wide", "layout"),
+    ("/embed/strike/zehra-kurtay", "theme=dark&theme=light", "theme"),
+])
+def test_invalid_options_give_a_readable_400_page(client: falcon.testing.TestClient, path: str,
+                                                  query: str, name: str) -> None:
+    result = client.simulate_get(path, query_string=query)
+    assert result.status_code == 400
+    assert result.headers["content-type"] == "text/html; charset=utf-8"
+    assert "This widget could not be shown" in result.text
+    assert f"The option “{name}” in its address is not valid:" in result.text
+
+
+@pytest.mark.parametrize("query", [
+    "theme=dark", "theme=light&accent=1d4ed8", "accent=%23c0392b", "lang=tr", "lang=ar",
+    "layout=compact", "background=transparent", "header=off", "limit=20",
+])
+def test_valid_options(client: falcon.testing.TestClient, query: str) -> None:
+    result = client.simulate_get("/embed/news", query_string=query)
+    assert result.status_code == 200, result.text
+    if "accent" in query:
+        assert "/embed/accent.css?accent=" in result.text
+    if "lang=ar" in query:
+        assert '<html lang="ar" dir="rtl"' in result.text
+
+
+def test_day_pages_expire_at_local_midnight(client: falcon.testing.TestClient,
+                                            clock: Clock) -> None:
+    clock.now = dt.datetime(2025, 7, 24, 21, 50, tzinfo=dt.UTC)  # 23:50 in Paris
+    result = client.simulate_get("/embed/strike/zehra-kurtay")
+    assert "max-age=600" not in result.headers["cache-control"]
+    assert "max-age=300" in result.headers["cache-control"]
+    clock.now = dt.datetime(2025, 7, 24, 21, 58, tzinfo=dt.UTC)
+    result = client.simulate_get("/embed/strike/zehra-kurtay")
+    assert result.headers["cache-control"].startswith("public, max-age=120, s-maxage=120")
+    again = client.simulate_get("/embed/strike/zehra-kurtay",
+                                headers={"If-None-Match": result.headers["etag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("accent", ["ffff00", "000080", "b3261e", "777777", "ffffff", "000000"])
+def test_accent_stylesheet_meets_wcag_aa(client: falcon.testing.TestClient, accent: str) -> None:
+    result = client.simulate_get("/embed/accent.css", query_string=f"accent={accent}")
+    assert result.status_code == 200
+    assert result.headers["content-type"] == "text/css; charset=utf-8"
+    light = re.search(r"--sw-accent-light:#([0-9a-f]{6})", result.text).group(1)  # type: ignore[union-attr]
+    dark = re.search(r"--sw-accent-dark:#([0-9a-f]{6})", result.text).group(1)  # type: ignore[union-attr]
+    assert contrast(light, LIGHT_BG) >= 4.5
+    assert contrast(dark, DARK_BG) >= 4.5
+
+
+def test_accent_stylesheet_rejects_bad_colours(client: falcon.testing.TestClient) -> None:
+    assert_problem(client.simulate_get("/embed/accent.css", query_string="accent=red"), 400,
+                   "accent")
+
+
+def test_hashed_assets_are_immutable_and_wrong_hashes_are_404(
+        client: falcon.testing.TestClient) -> None:
+    asset = default_assets()["embed.css"]
+    result = client.simulate_get(asset.url)
+    assert result.status_code == 200
+    assert result.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert result.content == asset.body
+    wrong = asset.url.replace(asset.digest, "0" * 12)
+    assert_problem(client.simulate_get(wrong), 404)
+    assert_problem(client.simulate_get("/static/embed.css"), 404)
+
+
+def test_loader_is_short_lived_small_and_has_sri(client: falcon.testing.TestClient) -> None:
+    result = client.simulate_get("/widget.js", headers={"Accept-Encoding": "gzip"})
+    assert result.headers["content-encoding"] == "gzip"
+    assert result.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert "immutable" not in result.headers["cache-control"]
+    assert "max-age=300" in result.headers["cache-control"]
+    assert "Accept-Encoding" in result.headers["vary"]
+    assert len(result.content) <= 2048  # the budget: 2 KB gzipped, as served
+    body = gzip.decompress(result.content)
+    asset = default_assets()["widget.js"]
+    assert body == asset.body
+    digest = base64.b64encode(hashlib.sha384(body).digest()).decode()
+    assert asset.sri == f"sha384-{digest}"
+    plain = client.simulate_get("/widget.js")
+    assert "content-encoding" not in plain.headers and plain.content == body
+    assert plain.headers["etag"] != result.headers["etag"]
+    revalidated = client.simulate_get("/widget.js", headers={
+        "Accept-Encoding": "gzip", "If-None-Match": result.headers["etag"]})
+    assert revalidated.status_code == 304
+
+
+def test_loader_never_uses_inner_html() -> None:
+    source = default_assets()["widget.js"].body.decode()
+    assert "innerHTML" not in source and "insertAdjacentHTML" not in source
+    assert not re.search(r"\.write\(|\.cookie\b|localStorage|sessionStorage", source)

@@ -1,0 +1,82 @@
+"""Static assets: read once, content-hashed, precompressed.
+
+`url("embed.css")` gives `/static/embed.<hash>.css`; only that hashed URL is
+served `immutable`. A wrong or old hash is a 404, never someone else's bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+          ".svg": "image/svg+xml", ".woff2": "font/woff2", ".ttf": "font/ttf"}
+
+
+def package_dir(name: str) -> Path:
+    """templates/ and static/ ship inside the wheel; in a checkout they sit beside widget/."""
+    inside = Path(str(resources.files("widget"))) / name
+    return inside if inside.is_dir() else Path(__file__).resolve().parents[1] / name
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    name: str
+    body: bytes
+    gzipped: bytes
+    content_type: str
+    digest: str  # hex, for the URL
+    sri: str  # sha384-…, for integrity attributes
+
+    @property
+    def hashed_name(self) -> str:
+        stem, dot, ext = self.name.rpartition(".")
+        return f"{stem}.{self.digest}.{ext}" if dot else f"{self.name}.{self.digest}"
+
+    @property
+    def url(self) -> str:
+        return f"/static/{self.hashed_name}"
+
+
+class Assets:
+    def __init__(self, folder: Path):
+        self._by_name: dict[str, Asset] = {}
+        self._by_hashed: dict[str, Asset] = {}
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if path.name.startswith("."):
+                continue
+            name = path.relative_to(folder).as_posix()
+            body = path.read_bytes()
+            content_type = _TYPES.get(path.suffix) or (
+                mimetypes.guess_type(name)[0] or "application/octet-stream")
+            asset = Asset(
+                name=name, body=body, gzipped=gzip.compress(body, 9, mtime=0),
+                content_type=content_type,
+                digest=hashlib.sha256(body).hexdigest()[:12],
+                sri="sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode(),
+            )
+            self._by_name[name] = asset
+            self._by_hashed[asset.hashed_name] = asset
+
+    def __getitem__(self, name: str) -> Asset:
+        return self._by_name[name]
+
+    def url(self, name: str) -> str:
+        return self._by_name[name].url
+
+    def by_hashed_name(self, hashed: str) -> Asset | None:
+        return self._by_hashed.get(hashed)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._by_name.values())
+
+
+@cache
+def default_assets() -> Assets:
+    return Assets(package_dir("static"))

@@ -1,0 +1,80 @@
+"""Interface languages: gettext catalogues (widget/locales/LANG/LC_MESSAGES/messages.po)
+with CLDR plural rules, dates and numbers from Babel.
+
+Catalogues are compiled in memory when first used, so the repository holds only
+the .po text files and there is no build step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+DOMAIN = "messages"
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str
+    name: str  # the language's own name, for pickers
+    direction: str  # "ltr" or "rtl"
+    numbering: str  # CLDR numbering system used for numbers, also by the browser
+
+
+def _language(code: str) -> Language:
+    locale = Locale.parse(code)
+    name = (locale.get_display_name(locale) or code)
+    return Language(code, name[:1].upper() + name[1:], locale.text_direction,
+                    locale.default_numbering_system or "latn")
+
+
+LANGUAGES: dict[str, Language] = {
+    code: _language(code) for code in ("en", "tr", "fr", "de", "es", "it", "ku", "ar")
+}
+DEFAULT_LANGUAGE = "en"
+
+
+def po_path(code: str) -> Path:
+    return LOCALES_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(code: str) -> gettext.NullTranslations:
+    """English is the source language; every other language has a catalogue."""
+    path = po_path(code)
+    if code == DEFAULT_LANGUAGE or not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=code, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def number(value: int, code: str) -> str:
+    return format_decimal(value, locale=code, numbering_system="default")
+
+
+def long_date(value: dt.date, code: str) -> str:
+    return format_date(value, "long", locale=code)
+
+
+def medium_date(value: dt.date, code: str) -> str:
+    return format_date(value, "medium", locale=code)
+
+
+def country_name(country: str, code: str) -> str:
+    return Locale.parse(code).territories.get(country, country)

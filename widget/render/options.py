@@ -1,0 +1,119 @@
+"""Embed options, parsed from query parameters into one immutable value.
+
+Every option a webmaster can set is declared once in OPTIONS (name, values,
+help); the same table validates requests, feeds the builder and the docs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+_HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+class OptionError(ValueError):
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    name: str
+    choices: tuple[str, ...] | None  # None: free-form, checked by a parser below
+    default: str
+    help: str
+    widgets: tuple[str, ...] = ("news", "strikes", "strike")
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("theme", ("auto", "light", "dark"), "auto",
+           "Colours: auto follows the reader's system setting."),
+    Option("accent", None, "",
+           "Accent colour as hex (c0392b or #c0392b); adjusted if needed so text stays "
+           "readable (WCAG AA)."),
+    Option("lang", tuple(LANGUAGES), DEFAULT_LANGUAGE,
+           "Interface language. Post texts stay in their own language."),
+    Option("layout", ("full", "compact"), "full",
+           "compact fits a 200 px sidebar: no excerpts, smaller type."),
+    Option("background", ("default", "transparent"), "default",
+           "transparent lets the host page's background show through."),
+    Option("header", ("on", "off"), "on", "Show the widget's heading."),
+    Option("limit", None, "5", "How many items (1–20).", ("news", "strikes")),
+    Option("category", None, "", "Only posts in this category (slug).", ("news",)),
+    Option("status", ("active", "ended", "all"), "active",
+           "Which strikes: active (announced or ongoing), ended, or all.", ("strikes",)),
+    Option("country", None, "", "Only strikes in this country (ISO code, e.g. FR).",
+           ("strikes",)),
+)
+
+
+def normalise_accent(value: str) -> str:
+    """'#C0392B', 'c0392b' or 'c39' -> 'c0392b'; raises OptionError otherwise."""
+    m = _HEX.match(value.strip())
+    if not m:
+        raise OptionError("accent", "must be a hex colour like c0392b or #c0392b")
+    digits = m.group(1).lower()
+    return "".join(c * 2 for c in digits) if len(digits) == 3 else digits
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedOptions:
+    theme: str = "auto"
+    accent: str = ""
+    lang: str = DEFAULT_LANGUAGE
+    layout: str = "full"
+    background: str = "default"
+    header: str = "on"
+    limit: int = 5
+    category: str = ""
+    status: str = "active"
+    country: str = ""
+
+    def key(self) -> tuple[str | int, ...]:
+        return (self.theme, self.accent, self.lang, self.layout, self.background, self.header,
+                self.limit, self.category, self.status, self.country)
+
+
+def _value(option: Option, raw: str) -> str | int:
+    name = option.name
+    if option.choices is not None:
+        if raw not in option.choices:
+            raise OptionError(name, "must be one of: " + ", ".join(option.choices))
+        return raw
+    if name == "accent":
+        return normalise_accent(raw)
+    if name == "limit":
+        if not raw.isdigit() or not 1 <= int(raw) <= 20:
+            raise OptionError(name, "must be a whole number from 1 to 20")
+        return int(raw)
+    if name == "country":
+        if not re.fullmatch(r"[A-Za-z]{2}", raw):
+            raise OptionError(name, "must be a two-letter country code like FR")
+        return raw.upper()
+    if not re.fullmatch(r"[a-z0-9-]{1,60}", raw):  # category
+        raise OptionError(name, "must be a category slug like hunger-strike")
+    return raw
+
+
+def parse_options(widget: str, params: Mapping[str, str | list[str]],
+                  ignore: tuple[str, ...] = ()) -> EmbedOptions:
+    """Options for `widget` ("news", "strikes" or "strike"); raises OptionError naming one."""
+    known = {o.name: o for o in OPTIONS if widget in o.widgets}
+    values: dict[str, str | int] = {}
+    for name, raw in params.items():
+        if name in ignore:
+            continue
+        option = known.get(name)
+        if option is None:
+            raise OptionError(name, "is not an option of this widget (options: "
+                              + ", ".join(known) + ")")
+        if isinstance(raw, list):
+            raise OptionError(name, "is given more than once")
+        values[name] = _value(option, raw)
+    return EmbedOptions(**values)  # type: ignore[arg-type]
