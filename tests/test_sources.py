@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -34,15 +35,37 @@ def sync(config, store):  # type: ignore[no-untyped-def]
     return {r.name: r for r in sync_all(config, store)}
 
 
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
+
+
+def serve_thumbnails(upstream: Upstream, count: int) -> None:
+    for n in range(count):
+        path = f"/wp-content/uploads/2025/07/image-{500 - n}-150x150.jpg"
+        # One upstream "image" is an HTML error page: it must not be stored as an image.
+        upstream.set(path, b"<html>nope</html>" if n == 3 else JPEG + bytes([n]))
+
+
+def api_hits(upstream: Upstream) -> list[str]:
+    return [h for h in upstream.hits if "/wp-content/" not in h]
+
+
 def test_wordpress_rest_with_paging_and_featured_media(upstream: Upstream,
                                                        make_config: MakeConfig) -> None:
     wordpress_site(upstream, count=7, per_page=3)
+    serve_thumbnails(upstream, 7)
     config = make_config([SourceConfig("org", "wordpress", upstream.url, "en")])
     with Store(config.database) as store:
-        assert sync(config, store)["org"].ok
+        result = sync(config, store)["org"]
+        assert result.ok
         _, posts, _, sources = store.read_all()
+        local = posts[0].image.local if posts[0].image else None
+        assert local is not None and local.startswith("/media/") and local.endswith(".jpg")
+        assert store.media(local.removeprefix("/media/")) == ("image/jpeg", JPEG + bytes([0]))
+    assert "4 new thumbnails (1 could not be copied" in result.detail
+    assert posts[3].image is not None and posts[3].image.local is None
     assert len(posts) == 7  # three pages: 3 + 3 + 1
-    assert [parse_qs(urlsplit(h).query)["page"] for h in upstream.hits] == [["1"], ["2"], ["3"]]
+    pages = [parse_qs(urlsplit(h).query)["page"] for h in api_hits(upstream)]
+    assert pages == [["1"], ["2"], ["3"]]
     newest = posts[0]
     assert newest.id == "org-500"
     assert newest.title == "Solidarity news \u201c0\u201d"  # entities decoded, plain text
@@ -77,8 +100,9 @@ def test_wordpress_without_pretty_permalinks_uses_rest_route(upstream: Upstream,
     with Store(config.database) as store:
         assert sync(config, store)["org"].ok
         assert len(store.read_all()[1]) == 2
-    assert upstream.hits[0].startswith("/wp-json/wp/v2/posts?")  # tried first, 404
-    assert upstream.hits[1].startswith("/?rest_route=%2Fwp%2Fv2%2Fposts")
+    hits = api_hits(upstream)
+    assert hits[0].startswith("/wp-json/wp/v2/posts?")  # tried first, 404
+    assert hits[1].startswith("/?rest_route=%2Fwp%2Fv2%2Fposts")
 
 
 def test_wordpress_page_limit(upstream: Upstream, make_config: MakeConfig) -> None:
@@ -87,7 +111,7 @@ def test_wordpress_page_limit(upstream: Upstream, make_config: MakeConfig) -> No
     with Store(config.database) as store:
         sync(config, store)
         assert len(store.read_all()[1]) == 4
-    assert len(upstream.hits) == 2
+    assert len(api_hits(upstream)) == 2
 
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -240,3 +264,32 @@ def test_a_bad_strikes_file_keeps_the_stored_strikes(demo_config, demo_store) ->
     assert not results["strikes-file"].ok
     assert 'strike "zehra-kurtay": timezone:' in results["strikes-file"].detail
     assert demo_store.read_all()[2] == before
+
+
+def test_thumbnails_are_served_from_this_service(upstream: Upstream,
+                                                 make_config: MakeConfig) -> None:
+    import falcon.testing
+
+    from widget.http.app import create_app
+
+    wordpress_site(upstream, count=2, per_page=2)
+    serve_thumbnails(upstream, 2)
+    config = make_config([SourceConfig("org", "wordpress", upstream.url, "en")])
+    with Store(config.database) as store:
+        sync(config, store)
+        client = falcon.testing.TestClient(create_app(config, store=store))
+        html = client.simulate_get("/embed/news").text
+        srcs = re.findall(r'<img class="sw-thumb" src="([^"]+)"', html)
+        assert len(srcs) == 2
+        src = srcs[0]
+        assert src.startswith("/media/")
+        image = client.simulate_get(src)
+        assert image.status_code == 200 and image.content.startswith(b"\xff\xd8\xff")
+        assert image.headers["content-type"] == "image/jpeg"
+        assert image.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert client.simulate_get("/media/0000.jpg").status_code == 404
+        assert "sw-thumb" not in client.simulate_get("/embed/news?images=off").text
+        assert "sw-thumb" not in client.simulate_get("/embed/news?layout=compact").text
+        post = client.simulate_get("/api/v1/posts").json["posts"][0]
+        assert post["image"]["local_thumbnail"] == config.base_url + src
+        assert post["image"]["thumbnail"].endswith("-150x150.jpg")

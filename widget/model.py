@@ -41,6 +41,18 @@ class Image:
     width: int | None = None
     height: int | None = None
     alt: str = ""
+    thumbnail: str | None = None  # a smaller rendition upstream, when the source offers one
+    local: str | None = None  # this service's copy of the thumbnail (/media/NAME), if any
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """An image copied at sync time, served under /media/NAME."""
+
+    url: str
+    name: str
+    content_type: str
+    data: bytes
 
 
 @dataclass(frozen=True, slots=True)

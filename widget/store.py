@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from widget.model import Image, Kind, Outcome, Post, SourceStatus, Status, Strike
+from widget.model import Image, Kind, Media, Outcome, Post, SourceStatus, Status, Strike
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE posts (
@@ -55,6 +56,16 @@ _MIGRATIONS: dict[int, str] = {
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta VALUES ('generation', '0');
+    """,
+    # Thumbnails are copied at sync time so widgets never make a request to another host.
+    2: """
+    CREATE TABLE media (
+        url TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    CREATE INDEX media_by_name ON media (name);
     """,
 }
 
@@ -102,6 +113,15 @@ def _post_from(row: sqlite3.Row) -> Post:
     )
 
 
+def _with_local(post: Post, media: dict[str, str]) -> Post:
+    if post.image is None:
+        return post
+    name = media.get(post.image.thumbnail or post.image.url)
+    if name is None:
+        return post
+    return replace(post, image=replace(post.image, local=f"/media/{name}"))
+
+
 class Store:
     def __init__(self, path: Path):
         self.path = path
@@ -109,6 +129,8 @@ class Store:
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None,
                                    check_same_thread=False)
         self._db.row_factory = sqlite3.Row
+        # One connection per process, shared by a worker's threads: one at a time.
+        self._lock = threading.RLock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._migrate()
@@ -132,21 +154,23 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; IMMEDIATE so two syncs queue instead of deadlocking."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
 
     def _bump(self, db: sqlite3.Connection) -> None:
         db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
 
     # --- writes -----------------------------------------------------------------------
 
-    def save_posts(self, source: str, kind: str, posts: Iterable[Post], when: dt.datetime) -> int:
+    def save_posts(self, source: str, kind: str, posts: Iterable[Post], when: dt.datetime,
+                   media: Iterable[Media] = ()) -> int:
         rows = [
             (p.id, p.source, p.url, p.title, p.excerpt, p.content_html, _iso(p.published),
              _iso(p.modified), orjson.dumps(list(p.categories)).decode(),
@@ -164,6 +188,8 @@ class Store:
                      tags=excluded.tags, image=excluded.image, lang=excluded.lang""",
                 rows,
             )
+            db.executemany("INSERT OR REPLACE INTO media VALUES (?, ?, ?, ?)",
+                           [(m.url, m.name, m.content_type, m.data) for m in media])
             db.execute(
                 """INSERT INTO sources (name, kind, last_attempt, last_success, last_error)
                    VALUES (?, ?, ?, ?, NULL)
@@ -203,10 +229,27 @@ class Store:
     # --- reads ------------------------------------------------------------------------
 
     def generation(self) -> int:
-        return int(self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0])
+
+    def media_urls(self) -> dict[str, str]:
+        """Upstream image URL -> the name it is served under (/media/NAME)."""
+        with self._lock:
+            return dict(self._db.execute("SELECT url, name FROM media").fetchall())
+
+    def media(self, name: str) -> tuple[str, bytes] | None:
+        with self._lock:
+            row = self._db.execute("SELECT content_type, data FROM media WHERE name = ? LIMIT 1",
+                                   (name,)).fetchone()
+        return (row[0], bytes(row[1])) if row else None
 
     def read_all(self) -> tuple[int, list[Post], list[Strike], list[SourceStatus]]:
         """Everything, read inside one transaction so the parts agree with each other."""
+        with self._lock:
+            return self._read_all()
+
+    def _read_all(self) -> tuple[int, list[Post], list[Strike], list[SourceStatus]]:
         self._db.execute("BEGIN")
         try:
             generation = self.generation()
@@ -221,8 +264,11 @@ class Store:
                              _when(r["last_success"]), r["last_error"], counts.get(r["name"], 0))
                 for r in self._db.execute("SELECT * FROM sources ORDER BY name")
             ]
+            media = self.media_urls()
         finally:
             self._db.execute("COMMIT")
+        # A post's thumbnail is served from here when the sync could copy it.
+        posts = [_with_local(p, media) for p in posts]
         return generation, posts, strikes, sources
 
     def __enter__(self) -> Store:

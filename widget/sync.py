@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from widget.config import Config
-from widget.sources import SourceError, read_source
+from widget.sources import SourceError, fetcher_for, read_source
+from widget.sources.media import copy_thumbnails
 from widget.store import Store
 from widget.strikes import StrikesFileError, load_strikes
 
@@ -24,6 +25,7 @@ def sync_all(config: Config, store: Store,
              ) -> list[SourceResult]:
     """Sync each source independently: one failing source never stops the others."""
     results: list[SourceResult] = []
+    known = set(store.media_urls())
     for source in config.sources:
         try:
             posts = read_source(source, config)
@@ -31,8 +33,12 @@ def sync_all(config: Config, store: Store,
             store.record_failure(source.name, source.type, str(exc), clock())
             results.append(SourceResult(source.name, False, str(exc)))
             continue
-        count = store.save_posts(source.name, source.type, posts, clock())
-        results.append(SourceResult(source.name, True, f"{count} posts"))
+        media, failed = copy_thumbnails(posts, fetcher_for(config), known)
+        count = store.save_posts(source.name, source.type, posts, clock(), media)
+        detail = f"{count} posts, {len(media)} new thumbnails"
+        if failed:
+            detail += f" ({len(failed)} could not be copied, first: {failed[0]})"
+        results.append(SourceResult(source.name, True, detail))
     results.append(sync_strikes(config, store, clock))
     return results
 

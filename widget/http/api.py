@@ -18,8 +18,10 @@ from widget.http.errors import InvalidParameter
 from widget.http.params import Params
 from widget.render import api as render
 from widget.snapshot import SnapshotSource
+from widget.store import Store
 
 JSON = "application/json"
+_MISSING = object()
 STRIKE_STATUS = ("active", "ended", "all")
 # "active" lists strikes that are ongoing or announced; "ended" those that stopped
 # (ended or suspended), whose day count is frozen.
@@ -93,7 +95,7 @@ class PostsResource:
                 args["cursor"] = render.encode_cursor(last)
                 next_url = f"{self._base}/api/v1/posts?{urlencode(sorted(args.items()))}"
             return orjson.dumps({
-                "posts": [render.post_dict(p) for p in posts],
+                "posts": [render.post_dict(p, self._base) for p in posts],
                 "next": next_url,
                 "version": snapshot.version,
             }), next_url
@@ -196,6 +198,31 @@ class HealthResource:
         })
         resp.content_type = JSON
         resp.context.cache = "no-store"
+
+    on_head = on_get
+
+
+class MediaResource:
+    """Thumbnails copied at sync time: named by content hash, so immutable."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._cache: LRUCache[str, tuple[str, bytes] | None] = LRUCache(maxsize=256)
+        self._lock = threading.Lock()
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
+        Params(req, ())
+        with self._lock:
+            found = self._cache.get(name, _MISSING)
+        if found is _MISSING:
+            found = self._store.media(name)
+            with self._lock:
+                self._cache[name] = found
+        if found is None or not isinstance(found, tuple):
+            raise falcon.HTTPNotFound(title="Unknown image",
+                                      description=f"no image is stored as {name!r}")
+        resp.content_type, resp.data = found
+        resp.context.cache = "immutable"
 
     on_head = on_get
 

@@ -46,6 +46,7 @@ def create_app(config: Config, *, store: Store | None = None,
     app.add_route("/api/v1/openapi.json",
                   api.OpenAPIResource(orjson.dumps(openapi_document(config.base_url))))
     app.add_route("/healthz", api.HealthResource(config, snapshots, clock))
+    app.add_route("/media/{name}", api.MediaResource(store))
 
     assets = default_assets()
     site = Site(config.site_name, config.site_url, config.base_url, config.content_lang)

@@ -34,6 +34,9 @@ SCHEMAS: dict[str, Any] = {
         "width": _nullable({"type": "integer", "minimum": 1}),
         "height": _nullable({"type": "integer", "minimum": 1}),
         "alt": {"type": "string"},
+        "thumbnail": {**_nullable(_URL), "description": "A smaller rendition upstream."},
+        "local_thumbnail": {**_nullable(_URL),
+                            "description": "This service's copy of the thumbnail."},
     }),
     "Post": _strict({
         "id": {"type": "string", "description": "Stable across syncs."},

@@ -25,7 +25,7 @@ def iso(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def post_dict(post: Post) -> dict[str, Any]:
+def post_dict(post: Post, base_url: str) -> dict[str, Any]:
     return {
         "id": post.id,
         "source": post.source,
@@ -39,7 +39,9 @@ def post_dict(post: Post) -> dict[str, Any]:
         "tags": list(post.tags),
         "image": None if post.image is None else {
             "url": post.image.url, "width": post.image.width,
-            "height": post.image.height, "alt": post.image.alt},
+            "height": post.image.height, "alt": post.image.alt,
+            "thumbnail": post.image.thumbnail,
+            "local_thumbnail": base_url + post.image.local if post.image.local else None},
         "lang": post.lang,
     }
 

@@ -111,6 +111,7 @@ def post_view(post: Post, lang: str) -> dict[str, Any]:
         "date": i18n.medium_date(post.published.date(), lang),
         # Post texts stay in their own language: mark it when it is not the interface's.
         "lang": post.lang if post.lang and post.lang != lang else None,
+        "thumb": post.image.local if post.image and post.image.local else None,
     }
 
 

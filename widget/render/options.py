@@ -45,6 +45,8 @@ OPTIONS: tuple[Option, ...] = (
            "transparent lets the host page's background show through."),
     Option("header", ("on", "off"), "on", "Show the widget's heading."),
     Option("limit", None, "5", "How many items (1–20).", ("news", "strikes")),
+    Option("images", ("on", "off"), "on", "Show post thumbnails (full layout only).",
+           ("news",)),
     Option("category", None, "", "Only posts in this category (slug).", ("news",)),
     Option("status", ("active", "ended", "all"), "active",
            "Which strikes: active (announced or ongoing), ended, or all.", ("strikes",)),
@@ -70,6 +72,7 @@ class EmbedOptions:
     layout: str = "full"
     background: str = "default"
     header: str = "on"
+    images: str = "on"
     limit: int = 5
     category: str = ""
     status: str = "active"
@@ -77,7 +80,7 @@ class EmbedOptions:
 
     def key(self) -> tuple[str | int, ...]:
         return (self.theme, self.accent, self.lang, self.layout, self.background, self.header,
-                self.limit, self.category, self.status, self.country)
+                self.images, self.limit, self.category, self.status, self.country)
 
 
 def _value(option: Option, raw: str) -> str | int:

@@ -14,11 +14,14 @@ Reader = Callable[[SourceConfig, Fetcher], list[Post]]
 READERS: dict[str, Reader] = {"wordpress": read_wordpress, "feed": read_feed}
 
 
+def fetcher_for(config: Config) -> Fetcher:
+    return Fetcher(root=config.root, timeout=config.fetch_timeout,
+                   max_bytes=config.fetch_max_bytes, max_pages=config.wordpress_max_pages)
+
+
 def read_source(source: SourceConfig, config: Config) -> list[Post]:
     """Every post a source offers now; raises SourceError naming what went wrong."""
-    fetcher = Fetcher(root=config.root, timeout=config.fetch_timeout,
-                      max_bytes=config.fetch_max_bytes, max_pages=config.wordpress_max_pages)
-    return READERS[source.type](source, fetcher)
+    return READERS[source.type](source, fetcher_for(config))
 
 
-__all__ = ["READERS", "Fetcher", "SourceError", "read_source"]
+__all__ = ["READERS", "Fetcher", "SourceError", "fetcher_for", "read_source"]

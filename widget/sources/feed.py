@@ -31,11 +31,14 @@ def _time(entry: Any, *keys: str) -> dt.datetime | None:
 
 
 def _image(entry: Any) -> Image | None:
-    for media in entry.get("media_content", []) + entry.get("media_thumbnail", []):
+    thumbs = [t["url"] for t in entry.get("media_thumbnail", []) if t.get("url")]
+    for media in entry.get("media_content", []):
         if media.get("url") and media.get("medium", "image") == "image":
             width, height = media.get("width"), media.get("height")
             return Image(media["url"], int(width) if width else None,
-                         int(height) if height else None, "")
+                         int(height) if height else None, "", thumbs[0] if thumbs else None)
+    if thumbs:
+        return Image(thumbs[0], thumbnail=thumbs[0])
     for link in entry.get("links", []):
         if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):
             return Image(link["href"])

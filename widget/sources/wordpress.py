@@ -29,11 +29,16 @@ def _image(embedded: dict[str, Any]) -> Image | None:
         return None  # no featured image, or one the site keeps private
     item = media[0]
     details = item.get("media_details") or {}
+    sizes = details.get("sizes") or {}
+    # The smallest rendition that still looks sharp at 2x in the widget's 72 px box.
+    thumbnail = next((sizes[k]["source_url"] for k in ("medium", "thumbnail", "medium_large")
+                      if isinstance(sizes.get(k), dict) and sizes[k].get("source_url")), None)
     return Image(
         url=item["source_url"],
         width=details.get("width") if isinstance(details.get("width"), int) else None,
         height=details.get("height") if isinstance(details.get("height"), int) else None,
         alt=to_text(item.get("alt_text") or ""),
+        thumbnail=thumbnail,
     )
 
 
