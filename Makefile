@@ -7,7 +7,7 @@ PORT   ?= 8000
 DEMO   := examples/demo/widget.toml
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install sync check lint bench clean
+.PHONY: run test install sync check lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -40,6 +40,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) examples/demo/var bench/out

@@ -14,6 +14,7 @@ from bench.plan import TARGET_RATIO, Plan
 from bench.run import BARE, SERVICE, MemoryResult, RowResult, Sample
 
 OUT = Path(__file__).resolve().parent / "out"
+NOISY_CPUS = 0.2  # other processes' load above which a run is flagged
 
 
 def _table(head: list[str], rows: Iterable[list[str]]) -> str:
@@ -70,9 +71,20 @@ def runs_table(results: list[RowResult]) -> str:
                 rows.append([r.row.name, r.data, target, str(i), f"{s.wrk.requests_per_s:,.0f}",
                              f"{s.wrk.p50_ms:.2f}", f"{s.wrk.p99_ms:.2f}",
                              f"{s.cpu_us_per_request:.0f}", f"{s.busiest_share:.2f}",
-                             str(s.attempts), str(s.wrk.errors)])
+                             str(s.attempts), f"{s.others:.2f}", str(s.wrk.errors)])
     return _table(["row", "data", "server", "round", "req/s", "p50 ms", "p99 ms", "CPU µs/req",
-                   "busiest worker", "attempts", "errors"], rows)
+                   "busiest worker", "attempts", "other CPUs busy", "errors"], rows)
+
+
+def _noise(results: list[RowResult]) -> str:
+    worst = max((s.others for r in results for runs in r.runs.values() for s in runs),
+                default=0.0)
+    if worst < NOISY_CPUS:
+        return f"Other processes kept at most {worst:.2f} CPUs busy during the runs."
+    return (f"**Warning: other processes kept up to {worst:.2f} of the "
+            f"{os.cpu_count()} CPUs busy during some runs** (see \"other CPUs busy\" "
+            "below): req/s and ratios of those runs are unreliable; run again on a quiet "
+            "machine. CPU µs/req is less affected.")
 
 
 def _mib(kib: Iterable[int]) -> str:
@@ -110,7 +122,7 @@ def document(plan: Plan, results: list[RowResult], memory: list[MemoryResult],
         "service/bare is the share of the bare app's throughput the service reaches on the "
         "same bytes; CPU µs/req is the workers' CPU time per request. Runs where one "
         f"worker did more than {load.balance_limit:.0%} of the work were started again "
-        "(see bench/README.md).",
+        "(see bench/README.md). " + _noise(results),
         "## Throughput: service vs bare Falcon serving the same bytes",
         throughput_table(results),
         "## Memory: VmRSS of each gunicorn worker after loading",

@@ -6,7 +6,9 @@ Servers live only inside `with` blocks, so they are stopped whatever happens.
 from __future__ import annotations
 
 import itertools
+import resource
 import statistics
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from bench.bare import Stored, dump
 from bench.capture import capture, check_same, request_headers
 from bench.data import Site
 from bench.plan import Load, MemoryProbe, Plan, Row, Scenario
-from bench.server import BARE_APP, CLOCK_TICK_S, SERVICE_APP, Server, gunicorn
+from bench.server import BARE_APP, CLOCK_TICK_S, SERVICE_APP, Server, gunicorn, system_busy_ticks
 
 SERVICE, BARE = "service", "bare"
 _started = itertools.count(1)  # numbers each server pair's logs and capture file
@@ -33,6 +35,7 @@ class Sample:
     busiest_share: float  # the busiest worker's share of the workers' CPU time
     cpu_us_per_request: float  # workers' CPU time (user + system) per request
     attempts: int
+    others: float  # CPUs kept busy meanwhile by anything but these workers and wrk
 
 
 @dataclass
@@ -91,16 +94,26 @@ def sample(server: Server, row: Row, stored: dict[str, Stored], load: Load) -> S
     url, headers = server.url + row.path, request_headers(row, stored)
     balance_matters = len(server.workers()) > 1
     for attempt in range(1, load.attempts + 1):
-        before = server.cpu_ticks()
+        before, busy, children = server.cpu_ticks(), system_busy_ticks(), _children_cpu_s()
+        started = time.monotonic()
         check = balance_matters and attempt < load.attempts
         result = wrk.run(url, load, load.seconds, headers,
                          keep_going=partial(_balanced, server, before, load) if check else None)
         if result is None:
             continue
         share, ticks = _share(before, server.cpu_ticks())
+        wrk_s = _children_cpu_s() - children
+        others_s = (system_busy_ticks() - busy - ticks) * CLOCK_TICK_S - wrk_s
         per_request = ticks * CLOCK_TICK_S * 1e6 / max(result.requests, 1)
-        return Sample(result, share, per_request, attempt)
+        return Sample(result, share, per_request, attempt,
+                      max(0.0, others_s / (time.monotonic() - started)))
     raise AssertionError("the last attempt always completes")
+
+
+def _children_cpu_s() -> float:
+    """CPU time of this process's finished children: the wrk runs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _measure(rows: tuple[Row, ...], data: str, servers: dict[str, Server],

@@ -95,6 +95,17 @@ def check(ctx: click.Context) -> None:
 
 
 @main.command()
+def assets() -> None:
+    """The loader's pinned URL and Subresource Integrity hash, and its size gzipped."""
+    from widget.assets import default_assets
+
+    loader = default_assets()["widget.js"]
+    click.echo(f"url        {loader.url}")
+    click.echo(f"integrity  {loader.sri}")
+    click.echo(f"size       {len(loader.body)} bytes, {len(loader.gzipped)} gzipped")
+
+
+@main.command()
 @click.option("--markdown", is_flag=True, help="As the table in docs/configuration.md.")
 def settings(markdown: bool) -> None:
     """List every setting with its default, environment variable and help."""

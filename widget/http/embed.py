@@ -69,11 +69,10 @@ class EmbedStrike:
         snapshot = self._snapshots.current()
         strike = snapshot.strikes.get(slug)
         if strike is None:
-            # A calm notice, never a broken box: the frame shows it like any page.
+            # A calm notice, never a broken box. It is a page like any other for the frame
+            # (200, not 404, which would be a console error on every host page).
             key: tuple[Any, ...] = ("embed-notice", options.key())
             send(resp, self._rendered.get(key, lambda: self._pages.notice(options)), HTML)
-            resp.status = falcon.HTTP_404
-            resp.cache_control = ["public", "max-age=60"]
             return
         now = self._clock()
         key = ("embed-strike", slug, options.key(), snapshot.version, snapshot.local_dates(now))
