@@ -54,9 +54,11 @@ class Load:
     # wrk opens its connections in one burst and one gunicorn worker often accepts them
     # all: the run then measures one process, not two. After check_after_s the workers'
     # CPU time is compared; a run where one worker did more than balance_limit of the
-    # work is cut short and started again, at most `attempts` times.
+    # work, or where other processes kept more than noise_limit CPUs busy, is cut short
+    # and started again, at most `attempts` times (the last attempt always counts).
     check_after_s: float = 1.0
     balance_limit: float = 0.8
+    noise_limit: float = 0.25
     attempts: int = 4
 
 

@@ -14,7 +14,6 @@ from bench.plan import TARGET_RATIO, Plan
 from bench.run import BARE, SERVICE, MemoryResult, RowResult, Sample
 
 OUT = Path(__file__).resolve().parent / "out"
-NOISY_CPUS = 0.2  # other processes' load above which a run is flagged
 
 
 def _table(head: list[str], rows: Iterable[list[str]]) -> str:
@@ -76,10 +75,10 @@ def runs_table(results: list[RowResult]) -> str:
                    "busiest worker", "attempts", "other CPUs busy", "errors"], rows)
 
 
-def _noise(results: list[RowResult]) -> str:
+def _noise(results: list[RowResult], limit: float) -> str:
     worst = max((s.others for r in results for runs in r.runs.values() for s in runs),
                 default=0.0)
-    if worst < NOISY_CPUS:
+    if worst <= limit:
         return f"Other processes kept at most {worst:.2f} CPUs busy during the runs."
     return (f"**Warning: other processes kept up to {worst:.2f} of the "
             f"{os.cpu_count()} CPUs busy during some runs** (see \"other CPUs busy\" "
@@ -121,8 +120,9 @@ def document(plan: Plan, results: list[RowResult], memory: list[MemoryResult],
         f"worker recycling {recycling}; run took {elapsed:.0f}s.",
         "service/bare is the share of the bare app's throughput the service reaches on the "
         "same bytes; CPU µs/req is the workers' CPU time per request. Runs where one "
-        f"worker did more than {load.balance_limit:.0%} of the work were started again "
-        "(see bench/README.md). " + _noise(results),
+        f"worker did more than {load.balance_limit:.0%} of the work, or other processes kept "
+        f"more than {load.noise_limit} CPUs busy, were started again "
+        "(see bench/README.md). " + _noise(results, load.noise_limit),
         "## Throughput: service vs bare Falcon serving the same bytes",
         throughput_table(results),
         "## Memory: VmRSS of each gunicorn worker after loading",

@@ -6,10 +6,8 @@ Servers live only inside `with` blocks, so they are stopped whatever happens.
 from __future__ import annotations
 
 import itertools
-import resource
 import statistics
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -20,8 +18,9 @@ from bench.bare import ENV as BARE_ENV
 from bench.bare import Stored, dump
 from bench.capture import capture, check_same, request_headers
 from bench.data import Site
+from bench.meter import Meter
 from bench.plan import Load, MemoryProbe, Plan, Row, Scenario
-from bench.server import BARE_APP, CLOCK_TICK_S, SERVICE_APP, Server, gunicorn, system_busy_ticks
+from bench.server import BARE_APP, SERVICE_APP, Server, gunicorn
 
 SERVICE, BARE = "service", "bare"
 _started = itertools.count(1)  # numbers each server pair's logs and capture file
@@ -77,43 +76,27 @@ def service_and_bare(site: Site, paths: list[str], tmp: Path,
             yield service, bare, stored
 
 
-def _share(before: Mapping[int, int], after: Mapping[int, int]) -> tuple[float, int]:
-    """(busiest worker's share of the CPU ticks used, ticks used) between two readings."""
-    used = [after[pid] - before.get(pid, 0) for pid in after]
-    total = sum(used)
-    return (max(used) / total if total else 1.0), total
-
-
-def _balanced(server: Server, before: Mapping[int, int], load: Load) -> bool:
-    share, _ = _share(before, server.cpu_ticks())
-    return share <= load.balance_limit
+def _steady(meter: Meter, load: Load, spread: bool, wrk_pid: int) -> bool:
+    """Whether a run in progress is worth finishing: both workers busy, a quiet machine."""
+    reading = meter.read(wrk_pid)
+    return (reading.others <= load.noise_limit
+            and (not spread or reading.busiest_share <= load.balance_limit))
 
 
 def sample(server: Server, row: Row, stored: dict[str, Stored], load: Load) -> Sample:
-    """A measured run of `row`; runs that load a single worker are started again."""
+    """A measured run of `row`, started again (up to load.attempts) when it looks skewed."""
     url, headers = server.url + row.path, request_headers(row, stored)
-    balance_matters = len(server.workers()) > 1
+    spread = len(server.workers()) > 1
     for attempt in range(1, load.attempts + 1):
-        before, busy, children = server.cpu_ticks(), system_busy_ticks(), _children_cpu_s()
-        started = time.monotonic()
-        check = balance_matters and attempt < load.attempts
-        result = wrk.run(url, load, load.seconds, headers,
-                         keep_going=partial(_balanced, server, before, load) if check else None)
+        meter = Meter(server)
+        check = partial(_steady, meter, load, spread) if attempt < load.attempts else None
+        result = wrk.run(url, load, load.seconds, headers, keep_going=check)
         if result is None:
             continue
-        share, ticks = _share(before, server.cpu_ticks())
-        wrk_s = _children_cpu_s() - children
-        others_s = (system_busy_ticks() - busy - ticks) * CLOCK_TICK_S - wrk_s
-        per_request = ticks * CLOCK_TICK_S * 1e6 / max(result.requests, 1)
-        return Sample(result, share, per_request, attempt,
-                      max(0.0, others_s / (time.monotonic() - started)))
+        reading = meter.read()
+        return Sample(result, reading.busiest_share,
+                      reading.workers_s * 1e6 / max(result.requests, 1), attempt, reading.others)
     raise AssertionError("the last attempt always completes")
-
-
-def _children_cpu_s() -> float:
-    """CPU time of this process's finished children: the wrk runs."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _measure(rows: tuple[Row, ...], data: str, servers: dict[str, Server],

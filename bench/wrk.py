@@ -51,8 +51,8 @@ def command(url: str, load: Load, seconds: int,
 
 
 def run(url: str, load: Load, seconds: int, headers: Mapping[str, str] | None = None, *,
-        keep_going: Callable[[], bool] | None = None) -> Result | None:
-    """One wrk run. `keep_going`, asked after load.check_after_s, may cut it short (None)."""
+        keep_going: Callable[[int], bool] | None = None) -> Result | None:
+    """One wrk run. `keep_going(wrk_pid)`, asked after load.check_after_s, may stop it: None."""
     proc = subprocess.Popen(command(url, load, seconds, headers), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
@@ -60,7 +60,7 @@ def run(url: str, load: Load, seconds: int, headers: Mapping[str, str] | None = 
             try:
                 proc.wait(load.check_after_s)
             except subprocess.TimeoutExpired:
-                if not keep_going():
+                if not keep_going(proc.pid):
                     return None
         out, err = proc.communicate(timeout=seconds + 30)
     finally:

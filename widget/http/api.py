@@ -31,8 +31,16 @@ _ENDED = frozenset({"ended", "suspended"})
 @dataclass(frozen=True, slots=True)
 class Entry:
     body: bytes
-    etag: str
+    etag: str  # quoted, ready for the header
     next_url: str | None = None
+    # When the rendering shows a day number that can still change: the next local
+    # midnight. Constant for a cache key, since keys hold each timezone's local date.
+    fresh_until: dt.datetime | None = None
+
+
+def entry(body: bytes, *, next_url: str | None = None,
+          fresh_until: dt.datetime | None = None) -> Entry:
+    return Entry(body, f'"{etag_of(body)}"', next_url, fresh_until)
 
 
 class Rendered:
@@ -46,25 +54,23 @@ class Rendered:
         self._cache: LRUCache[Hashable, Entry] = LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable,
-            render: Callable[[], bytes | tuple[bytes, str | None]]) -> Entry:
+    def get(self, key: Hashable, render: Callable[[], Entry]) -> Entry:
         with self._lock:
             hit = self._cache.get(key)
         if hit is None:
-            out = render()
-            body, next_url = out if isinstance(out, tuple) else (out, None)
-            hit = Entry(body, etag_of(body), next_url)
+            hit = render()
             with self._lock:
                 self._cache[key] = hit
         return hit
 
 
-def send(resp: falcon.Response, entry: Entry, content_type: str = JSON) -> None:
-    resp.data = entry.body
-    resp.etag = entry.etag
+def send(resp: falcon.Response, found: Entry, content_type: str = JSON) -> None:
+    resp.data = found.body
+    resp.set_header("ETag", found.etag)
     resp.content_type = content_type
-    if entry.next_url:
-        resp.append_link(entry.next_url, "next")
+    resp.context.fresh_until = found.fresh_until
+    if found.next_url:
+        resp.append_link(found.next_url, "next")
 
 
 class PostsResource:
@@ -84,7 +90,7 @@ class PostsResource:
         )
         snapshot = self._snapshots.current()
 
-        def body() -> tuple[bytes, str | None]:
+        def body() -> Entry:
             try:
                 posts, last = render.select_posts(snapshot, query)
             except render.BadCursor:
@@ -94,11 +100,11 @@ class PostsResource:
                 args = {k: v for k, v in params.key() if k != "cursor"}
                 args["cursor"] = render.encode_cursor(last)
                 next_url = f"{self._base}/api/v1/posts?{urlencode(sorted(args.items()))}"
-            return orjson.dumps({
+            return entry(orjson.dumps({
                 "posts": [render.post_dict(p, self._base) for p in posts],
                 "next": next_url,
                 "version": snapshot.version,
-            }), next_url
+            }), next_url=next_url)
 
         send(resp, self._rendered.get(("posts", params.key(), snapshot.version), body))
 
@@ -121,21 +127,20 @@ class StrikesResource:
             country = country.upper()
         snapshot = self._snapshots.current()
         now = self._clock()
-        strikes = [
-            s for s in snapshot.strikes.values()
-            if (status == "all" or (s.status.value in _ENDED) == (status == "ended"))
-            and (country is None or s.country == country)
-        ]
 
-        def body() -> bytes:
-            return orjson.dumps({
+        def body() -> Entry:
+            strikes = [
+                s for s in snapshot.strikes.values()
+                if (status == "all" or (s.status.value in _ENDED) == (status == "ended"))
+                and (country is None or s.country == country)
+            ]
+            return entry(orjson.dumps({
                 "strikes": [render.strike_dict(s, now, self._base) for s in strikes],
                 "version": snapshot.version,
-            })
+            }), fresh_until=render.fresh_until(strikes, now))
 
         key = ("strikes", params.key(), snapshot.version, snapshot.local_dates(now))
         send(resp, self._rendered.get(key, body))
-        resp.context.fresh_until = render.fresh_until(strikes, now)
 
     on_head = on_get
 
@@ -157,9 +162,9 @@ class StrikeResource:
                                       description=f"no hunger strike is listed as {slug!r}")
         now = self._clock()
         key = ("strike", slug, snapshot.version, snapshot.local_dates(now))
-        send(resp, self._rendered.get(
-            key, lambda: orjson.dumps(render.strike_dict(strike, now, self._base))))
-        resp.context.fresh_until = render.fresh_until([strike], now)
+        send(resp, self._rendered.get(key, lambda: entry(
+            orjson.dumps(render.strike_dict(strike, now, self._base)),
+            fresh_until=render.fresh_until([strike], now))))
 
     on_head = on_get
 

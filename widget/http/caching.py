@@ -103,8 +103,8 @@ class HTTPCaching:
             resp.set_header("Cache-Control", "public, max-age=31536000, immutable")
             self._conditional(req, resp)
             return
-        if resp.etag is None and resp.data is not None:
-            resp.etag = etag_of(resp.data)
+        if resp.data is not None and resp.get_header("ETag") is None:
+            resp.set_header("ETag", f'"{etag_of(resp.data)}"')
         now = self._clock()
         fresh_until = getattr(resp.context, "fresh_until", None)
         if fresh_until is None:
@@ -118,7 +118,8 @@ class HTTPCaching:
 
     def _conditional(self, req: falcon.Request, resp: falcon.Response) -> None:
         match = req.get_header("If-None-Match")
-        if match and resp.etag and _none_match(match, resp.etag.strip('"')):
+        etag = resp.get_header("ETag")
+        if match and etag and _none_match(match, etag.strip('"')):
             resp.status = falcon.HTTP_304
             resp.data = None
             resp.text = None

@@ -9,7 +9,7 @@ from typing import Any
 import falcon
 
 from widget.assets import Asset, Assets
-from widget.http.api import Entry, Rendered, send
+from widget.http.api import Entry, Rendered, entry, send
 from widget.http.errors import InvalidParameter
 from widget.http.params import Params
 from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -35,7 +35,8 @@ class EmbedNews:
         options = _options(req, "news")
         snapshot = self._snapshots.current()
         key = ("embed-news", options.key(), snapshot.version)
-        send(resp, self._rendered.get(key, lambda: self._pages.news(snapshot, options)), HTML)
+        send(resp, self._rendered.get(key, lambda: entry(self._pages.news(snapshot, options))),
+             HTML)
 
     on_head = on_get
 
@@ -51,9 +52,9 @@ class EmbedStrikes:
         snapshot = self._snapshots.current()
         now = self._clock()
         key = ("embed-strikes", options.key(), snapshot.version, snapshot.local_dates(now))
-        send(resp, self._rendered.get(
-            key, lambda: self._pages.strikes(snapshot, options, now)), HTML)
-        resp.context.fresh_until = fresh_until(snapshot.strikes.values(), now)
+        send(resp, self._rendered.get(key, lambda: entry(
+            self._pages.strikes(snapshot, options, now),
+            fresh_until=fresh_until(snapshot.strikes.values(), now))), HTML)
 
     on_head = on_get
 
@@ -72,13 +73,13 @@ class EmbedStrike:
             # A calm notice, never a broken box. It is a page like any other for the frame
             # (200, not 404, which would be a console error on every host page).
             key: tuple[Any, ...] = ("embed-notice", options.key())
-            send(resp, self._rendered.get(key, lambda: self._pages.notice(options)), HTML)
+            send(resp, self._rendered.get(key, lambda: entry(self._pages.notice(options))), HTML)
             return
         now = self._clock()
         key = ("embed-strike", slug, options.key(), snapshot.version, snapshot.local_dates(now))
-        send(resp, self._rendered.get(key, lambda: self._pages.strike(strike, options, now)),
-             HTML)
-        resp.context.fresh_until = fresh_until([strike], now)
+        send(resp, self._rendered.get(key, lambda: entry(
+            self._pages.strike(strike, options, now), fresh_until=fresh_until([strike], now))),
+            HTML)
 
     on_head = on_get
 
@@ -95,8 +96,8 @@ class AccentStylesheet:
             accent = normalise_accent(req.get_param("accent", required=True))
         except OptionError as exc:
             raise InvalidParameter("accent", exc.reason) from None
-        entry = self._rendered.get(("accent", accent), lambda: accent_css(accent).encode())
-        send(resp, entry, CSS)
+        send(resp, self._rendered.get(("accent", accent),
+                                      lambda: entry(accent_css(accent).encode())), CSS)
 
     on_head = on_get
 
