@@ -243,3 +243,10 @@ def test_workers_see_a_new_sync_without_restart(demo_config: Config, demo_store:
     assert [s["slug"] for s in before["strikes"]] == ["zehra-kurtay", "s-r-y-type-prisons"]
     assert [s["slug"] for s in after["strikes"]] == ["s-r-y-type-prisons"]
     assert after["version"] != before["version"]
+
+
+def test_removed_strikes_are_gone_not_missing(client: falcon.testing.TestClient) -> None:
+    body = assert_problem(client.simulate_get("/api/v1/strikes/example-removed-strike"), 410)
+    assert "removed from the list on 2025-07-01" in body["detail"]
+    listed = client.simulate_get("/api/v1/strikes", query_string="status=all").json["strikes"]
+    assert "example-removed-strike" not in {s["slug"] for s in listed}

@@ -124,3 +124,24 @@ def test_duplicate_tables_are_a_syntax_error() -> None:
     found = errors(GOOD + '\n[strike.zehra-kurtay]\nname = "Again"\n')
     assert found[0].startswith("strikes.toml:24: not valid TOML")  # where the table repeats
     assert "zehra-kurtay" in found[0]
+
+
+def test_tombstones() -> None:
+    from widget.strikes import parse_file
+
+    parsed = parse_file(GOOD + '\n[removed.old-strike]\nremoved_on = 2025-08-01\nnote = "x"\n')
+    assert parsed.removed == {"old-strike": dt.date(2025, 8, 1)}
+    assert len(parsed.strikes) == 2
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ('\n[removed.zehra-kurtay]\nremoved_on = 2025-08-01\n',
+     'strikes.toml:24: strike "zehra-kurtay": is listed as a strike and as removed'),
+    ('\n[removed.old]\nremoved_on = "2025-08-01"\n',
+     'strikes.toml:25: strike "old": removed_on: must be a TOML date'),
+    ('\n[removed.old]\nremoved_on = 2025-08-01\nname = "Someone"\n',
+     'strikes.toml:26: strike "old": name: a removed strike has only removed_on and note'),
+])
+def test_tombstone_mistakes(extra: str, expected: str) -> None:
+    found = errors(GOOD + extra)
+    assert any(e.startswith(expected) for e in found), found

@@ -11,7 +11,7 @@ import click
 
 from widget.config import SETTINGS, Config, ConfigError, load_config
 from widget.store import Store
-from widget.strikes import StrikesFileError, load_strikes
+from widget.strikes import StrikesFileError, load_file
 from widget.sync import sync_all
 
 
@@ -84,14 +84,16 @@ def check(ctx: click.Context) -> None:
     """Validate the config and the strikes file; print every problem."""
     config = _config(ctx)
     try:
-        strikes = load_strikes(config.strikes_file)
+        parsed = load_file(config.strikes_file)
     except StrikesFileError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
         ctx.exit(1)
+        return
     today = dt.datetime.now(dt.UTC)
-    click.echo(f"ok: {len(config.sources)} sources, {len(strikes)} strikes "
-               f"({config.strikes_file}), checked {today:%Y-%m-%d %H:%M} UTC")
+    click.echo(f"ok: {len(config.sources)} sources, {len(parsed.strikes)} strikes, "
+               f"{len(parsed.removed)} removed ({config.strikes_file}), "
+               f"checked {today:%Y-%m-%d %H:%M} UTC")
 
 
 @main.command()

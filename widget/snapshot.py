@@ -31,14 +31,18 @@ class Snapshot:
     strikes: Mapping[str, Strike]
     sources: tuple[SourceStatus, ...]
     timezones: tuple[str, ...] = field(default=())
+    # Slugs the editor removed, with the date: shown as "no longer listed", never an error.
+    removed: Mapping[str, dt.date] = field(default_factory=lambda: MappingProxyType({}))
 
     def local_dates(self, now: dt.datetime) -> tuple[dt.date, ...]:
         """Today's date in each strike timezone: a cache key for anything with day numbers."""
         return tuple(local_today(tz, now) for tz in self.timezones)
 
 
-def _content_hash(posts: list[Post], strikes: list[Strike]) -> str:
+def _content_hash(posts: list[Post], strikes: list[Strike],
+                  removed: Mapping[str, dt.date]) -> str:
     digest = hashlib.blake2b(digest_size=10)
+    digest.update(orjson.dumps({k: v.isoformat() for k, v in removed.items()}))
     for post in posts:
         digest.update(orjson.dumps(asdict(post)))
     for strike in strikes:
@@ -48,15 +52,17 @@ def _content_hash(posts: list[Post], strikes: list[Strike]) -> str:
 
 def build_snapshot(store: Store, now: dt.datetime) -> Snapshot:
     generation, posts, strikes, sources = store.read_all()
+    removed = store.removed()
     successes = [s.last_success for s in sources if s.last_success]
     return Snapshot(
-        version=_content_hash(posts, strikes),
+        version=_content_hash(posts, strikes, removed),
         as_of=max(successes) if successes else now,
         generation=generation,
         posts=tuple(posts),
         strikes=MappingProxyType({s.slug: s for s in strikes}),
         sources=tuple(sources),
         timezones=tuple(sorted({s.timezone for s in strikes})),
+        removed=MappingProxyType(removed),
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -24,7 +24,7 @@ import orjson
 
 from widget.model import Image, Kind, Media, Outcome, Post, SourceStatus, Status, Strike
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE posts (
@@ -66,6 +66,9 @@ _MIGRATIONS: dict[int, str] = {
         data BLOB NOT NULL
     );
     CREATE INDEX media_by_name ON media (name);
+    """,
+    3: """
+    CREATE TABLE removed (slug TEXT PRIMARY KEY, removed_on TEXT NOT NULL);
     """,
 }
 
@@ -211,12 +214,16 @@ class Store:
             )
             self._bump(db)
 
-    def replace_strikes(self, strikes: list[Strike], when: dt.datetime) -> None:
+    def replace_strikes(self, strikes: list[Strike], when: dt.datetime,
+                        removed: Mapping[str, dt.date] | None = None) -> None:
         """The strikes file is the editor's list: it replaces the stored list as a whole."""
         with self.transaction() as db:
             db.execute("DELETE FROM strikes")
             db.executemany("INSERT INTO strikes VALUES (?, ?, ?)",
                            [(s.slug, i, _strike_json(s)) for i, s in enumerate(strikes)])
+            db.execute("DELETE FROM removed")
+            db.executemany("INSERT INTO removed VALUES (?, ?)",
+                           [(slug, day.isoformat()) for slug, day in (removed or {}).items()])
             db.execute(
                 """INSERT INTO sources (name, kind, last_attempt, last_success, last_error)
                    VALUES ('strikes-file', 'strikes', ?, ?, NULL)
@@ -232,6 +239,11 @@ class Store:
         with self._lock:
             row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0])
+
+    def removed(self) -> dict[str, dt.date]:
+        with self._lock:
+            rows = self._db.execute("SELECT slug, removed_on FROM removed ORDER BY slug")
+            return {slug: dt.date.fromisoformat(day) for slug, day in rows}
 
     def media_urls(self) -> dict[str, str]:
         """Upstream image URL -> the name it is served under (/media/NAME)."""

@@ -22,7 +22,8 @@ from babel import Locale
 from widget.model import Kind, Outcome, Status, Strike
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TABLE_RE = re.compile(r"""^\s*\[\s*strike\s*\.\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*\]""")
+_TABLE_RE = re.compile(
+    r"""^\s*\[\s*(strike|removed)\s*\.\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*\]""")
 _KEY_RE = re.compile(r"""^\s*(?:"([^"]+)"|([A-Za-z0-9_-]+))\s*=""")
 _ANY_TABLE_RE = re.compile(r"^\s*\[")
 _E = TypeVar("_E", Kind, Status, Outcome)
@@ -73,7 +74,8 @@ class _Lines:
         current: str | None = None
         for number, line in enumerate(text.splitlines(), start=1):
             if m := _TABLE_RE.match(line):
-                current = next(g for g in m.groups() if g is not None)
+                name = next(g for g in m.groups()[1:] if g is not None)
+                current = name if m.group(1) == "strike" else f"removed.{name}"
                 self.tables.setdefault(current, number)
             elif _ANY_TABLE_RE.match(line):
                 current = None
@@ -237,7 +239,52 @@ def _strike(c: _Checker) -> Strike | None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class StrikesFile:
+    strikes: list[Strike]
+    # Tombstones: slugs no longer listed, with the date they were removed. Every form
+    # then says so (API 410, a neutral notice, a badge) instead of a broken widget.
+    removed: dict[str, dt.date]
+
+
+REMOVED_FIELDS = ("removed_on", "note")
+
+
+def _removed(file: str, lines: _Lines, tables: Any, strikes: list[Strike],
+             problems: list[Problem]) -> dict[str, dt.date]:
+    if not isinstance(tables, dict):
+        problems.append(Problem(file, 1, None, "removed",
+                                'must be tables like "[removed.old-slug]"'))
+        return {}
+    listed = {s.slug for s in strikes}
+    removed: dict[str, dt.date] = {}
+    for slug, table in tables.items():
+        line = lines.of(f"removed.{slug}")
+        if not isinstance(table, dict):
+            problems.append(Problem(file, line, slug, None, "must be a table"))
+            continue
+        for key in table:
+            if key not in REMOVED_FIELDS:
+                problems.append(Problem(file, lines.of(f"removed.{slug}", key), slug, key,
+                                        "a removed strike has only removed_on and note"))
+        when = table.get("removed_on")
+        if isinstance(when, dt.datetime) or not isinstance(when, dt.date):
+            problems.append(Problem(file, lines.of(f"removed.{slug}", "removed_on"), slug,
+                                    "removed_on", "must be a TOML date like 2025-08-01"))
+            continue
+        if slug in listed:
+            problems.append(Problem(file, line, slug, None,
+                                    "is listed as a strike and as removed; keep one"))
+        removed[slug] = when
+    return removed
+
+
 def parse_strikes(text: str, file: str = "strikes.toml") -> list[Strike]:
+    """Parse and validate a whole strikes file; raise StrikesFileError listing every problem."""
+    return parse_file(text, file).strikes
+
+
+def parse_file(text: str, file: str = "strikes.toml") -> StrikesFile:
     """Parse and validate a whole strikes file; raise StrikesFileError listing every problem."""
     try:
         data = tomllib.loads(text)
@@ -247,7 +294,7 @@ def parse_strikes(text: str, file: str = "strikes.toml") -> list[Strike]:
     lines = _Lines(text)
     problems: list[Problem] = []
     for key in data:
-        if key != "strike":
+        if key not in ("strike", "removed"):
             problems.append(Problem(file, 1, None, key,
                                     'unknown top-level entry; strikes are "[strike.SLUG]" tables'))
     tables = data.get("strike", {})
@@ -270,9 +317,10 @@ def parse_strikes(text: str, file: str = "strikes.toml") -> list[Strike]:
         problems.extend(checker.problems)
         if strike is not None:
             strikes.append(strike)
+    removed = _removed(file, lines, data.get("removed", {}), strikes, problems)
     if problems:
         raise StrikesFileError(sorted(problems, key=lambda p: p.line))
-    return strikes
+    return StrikesFile(strikes, removed)
 
 
 def _line_from_message(message: str) -> int:
@@ -280,13 +328,17 @@ def _line_from_message(message: str) -> int:
     return int(m.group(1)) if m else 1
 
 
-def load_strikes(path: Path) -> list[Strike]:
+def load_file(path: Path) -> StrikesFile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problem = Problem(str(path), 1, None, None, f"cannot be read: {exc}")
         raise StrikesFileError([problem]) from exc
-    return parse_strikes(text, file=str(path))
+    return parse_file(text, file=str(path))
+
+
+def load_strikes(path: Path) -> list[Strike]:
+    return load_file(path).strikes
 
 
 def field_docs() -> Iterable[tuple[str, bool, str]]:

@@ -10,7 +10,7 @@ from widget.config import Config
 from widget.sources import SourceError, fetcher_for, read_source
 from widget.sources.media import copy_thumbnails
 from widget.store import Store
-from widget.strikes import StrikesFileError, load_strikes
+from widget.strikes import StrikesFileError, load_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +47,12 @@ def sync_strikes(config: Config, store: Store,
                  clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
                  ) -> SourceResult:
     try:
-        strikes = load_strikes(config.strikes_file)
+        parsed = load_file(config.strikes_file)
     except StrikesFileError as exc:
         store.record_failure("strikes-file", "strikes", str(exc), clock())
         return SourceResult("strikes-file", False, str(exc))
-    store.replace_strikes(strikes, clock())
-    return SourceResult("strikes-file", True, f"{len(strikes)} strikes")
+    store.replace_strikes(parsed.strikes, clock(), parsed.removed)
+    detail = f"{len(parsed.strikes)} strikes"
+    if parsed.removed:
+        detail += f", {len(parsed.removed)} removed"
+    return SourceResult("strikes-file", True, detail)

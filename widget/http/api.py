@@ -157,6 +157,11 @@ class StrikeResource:
         Params(req, ())
         snapshot = self._snapshots.current()
         strike = snapshot.strikes.get(slug)
+        if strike is None and slug in snapshot.removed:
+            raise falcon.HTTPGone(
+                title="Strike no longer listed",
+                description=f"the hunger strike {slug!r} was removed from the list on "
+                            f"{snapshot.removed[slug].isoformat()}")
         if strike is None:
             raise falcon.HTTPNotFound(title="Unknown strike",
                                       description=f"no hunger strike is listed as {slug!r}")

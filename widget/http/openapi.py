@@ -148,6 +148,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
     posts = _ok("PostsPage", "Latest posts, newest first; `next` links to the following page.")
     strike = _ok("Strike", "One hunger strike.")
     strike["404"] = {"$ref": "#/components/responses/Problem"}
+    strike["410"] = {"$ref": "#/components/responses/Problem"}
     return {
         "openapi": "3.1.0",
         "info": {
