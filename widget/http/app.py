@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import falcon
 import orjson
 
-from widget.assets import default_assets
+from widget.assets import Assets, default_assets
 from widget.config import Config, load_config
-from widget.http import api, embed
+from widget.http import api, badge, embed, feeds
 from widget.http.caching import HTTPCaching
 from widget.http.errors import serialize_error
 from widget.http.openapi import openapi_document
@@ -22,6 +23,20 @@ from widget.store import Store
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What resource families need, built once per app; each family's module has a
+    `register(app, services)` that adds its routes."""
+
+    config: Config
+    store: Store
+    snapshots: SnapshotSource
+    rendered: api.Rendered
+    pages: Pages
+    assets: Assets
+    clock: Callable[[], dt.datetime]
 
 
 def create_app(config: Config, *, store: Store | None = None,
@@ -58,6 +73,10 @@ def create_app(config: Config, *, store: Store | None = None,
     app.add_route("/embed/accent.css", embed.AccentStylesheet(rendered))
     app.add_route("/static/{name}", embed.StaticAssets(assets))
     app.add_route("/widget.js", embed.Loader(assets["widget.js"]))
+
+    services = Services(config, store, snapshots, rendered, pages, assets, clock)
+    for family in (badge, feeds):
+        family.register(app, services)
     return app
 
 
