@@ -96,6 +96,15 @@ def check(ctx: click.Context) -> None:
                f"checked {today:%Y-%m-%d %H:%M} UTC")
 
 
+def _register_strike_commands() -> None:
+    from widget.cli_strike import strike
+
+    main.add_command(strike)
+
+
+_register_strike_commands()
+
+
 @main.command()
 def assets() -> None:
     """The loader's pinned URL and Subresource Integrity hash, and its size gzipped."""

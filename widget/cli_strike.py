@@ -1,0 +1,195 @@
+"""`solidarity-widget strike …`: the editor's commands for the strikes file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from widget.days import local_today
+from widget.editor import EditError, add_strike, apply, remove_strike, update_strike
+from widget.model import Kind, Outcome, Status
+from widget.store import Store
+from widget.strikes import StrikesFileError, parse_file
+from widget.sync import sync_strikes
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+_FIELD_OPTIONS = [
+    click.option("--name", help="Person's or group's name."),
+    click.option("--country", help="ISO 3166-1 alpha-2 code (FR, TR, …)."),
+    click.option("--place", help="Prison or location."),
+    click.option("--timezone", help="IANA timezone of the place (Europe/Paris)."),
+    click.option("--start-date", type=DATE, help="First day of the strike (day 1)."),
+    click.option("--kind", type=click.Choice([k.value for k in Kind])),
+    click.option("--status", type=click.Choice([s.value for s in Status])),
+    click.option("--demand", "demands", multiple=True, help="A demand (repeat for several)."),
+    click.option("--summary", help="A short summary."),
+    click.option("--source", "sources", multiple=True, help="A link documenting the strike."),
+    click.option("--related", "related_posts", multiple=True,
+                 help="A link to one of the organisation's posts."),
+    click.option("--day-offset", type=int, help="Added to the day count."),
+    click.option("--participants", type=int, help="People on strike (collective strikes)."),
+    click.option("--confirmed", "last_confirmed", type=DATE,
+                 help="Date last confirmed as ongoing."),
+]
+_COMMON = [
+    click.option("--dry-run", is_flag=True, help="Show the change; write nothing."),
+    click.option("--no-publish", is_flag=True,
+                 help="Write the file but do not import it into the store yet."),
+]
+
+
+def _with(options: list[Callable[..., Any]]) -> Callable[..., Any]:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate
+
+
+def _fields(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None or value == ():
+            continue
+        out[key] = value.date() if isinstance(value, dt.datetime) else value
+        if key == "country":
+            out[key] = str(value).upper()
+        if isinstance(value, tuple):
+            out[key] = list(value)
+    return out
+
+
+def _run(ctx: click.Context, edit: Callable[[str], str], dry_run: bool,
+         no_publish: bool, done: str) -> None:
+    from widget.cli import _config  # one place that reads the config
+
+    config = _config(ctx)
+    path = config.strikes_file
+    try:
+        change = apply(path, edit, write=not dry_run)
+    except EditError as exc:
+        raise click.ClickException(str(exc)) from None
+    except StrikesFileError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo("error: the edit would make the file invalid; nothing was written", err=True)
+        ctx.exit(1)
+        return
+    click.echo(change.diff() or "no change", nl=False)
+    if dry_run:
+        click.echo("\n(dry run: nothing was written)")
+        return
+    click.echo(f"\n{done}: {path}")
+    if not no_publish:
+        with Store(config.database) as store:
+            result = sync_strikes(config, store)
+        click.echo(f"published: {result.detail}" if result.ok else f"not published: {result.detail}")
+
+
+def _strike_timezone(ctx: click.Context, slug: str) -> str:
+    from widget.cli import _config
+
+    parsed = parse_file(_config(ctx).strikes_file.read_text(encoding="utf-8"))
+    for strike in parsed.strikes:
+        if strike.slug == slug:
+            return strike.timezone
+    raise click.ClickException(f'no strike "{slug}" in the file')
+
+
+def _today(ctx: click.Context, slug: str, given: dt.datetime | None) -> dt.date:
+    if given is not None:
+        return given.date()
+    return local_today(_strike_timezone(ctx, slug), dt.datetime.now(dt.UTC))
+
+
+@click.group()
+def strike() -> None:
+    """Edit the strikes file: add, update, end, suspend, confirm, remove.
+
+    Comments and order are kept; the whole file is validated before it is
+    written, atomically; the change is shown as a diff and published to the store.
+    """
+
+
+@strike.command()
+@click.argument("slug")
+@_with(_FIELD_OPTIONS + _COMMON)
+@click.pass_context
+def add(ctx: click.Context, slug: str, dry_run: bool, no_publish: bool, **values: Any) -> None:
+    """Add a strike. Needs --name, --country, --place, --timezone, --start-date, --kind."""
+    fields = _fields(values)
+    fields.setdefault("status", "active")
+    missing = [f"--{k.replace('_', '-')}" for k in
+               ("name", "country", "place", "timezone", "start_date", "kind") if k not in fields]
+    if missing:
+        raise click.UsageError("missing: " + ", ".join(missing))
+    _run(ctx, lambda text: add_strike(text, slug, fields), dry_run, no_publish, "added")
+
+
+@strike.command()
+@click.argument("slug")
+@_with(_FIELD_OPTIONS + _COMMON)
+@click.option("--unset", multiple=True, help="Remove a field (repeat for several).")
+@click.pass_context
+def update(ctx: click.Context, slug: str, dry_run: bool, no_publish: bool,
+           unset: tuple[str, ...], **values: Any) -> None:
+    """Change fields of a strike."""
+    fields = _fields(values)
+    if not fields and not unset:
+        raise click.UsageError("nothing to change: give at least one field option or --unset")
+    _run(ctx, lambda text: update_strike(text, slug, fields, unset), dry_run, no_publish,
+         "updated")
+
+
+@strike.command()
+@click.argument("slug")
+@click.option("--outcome", required=True, type=click.Choice([o.value for o in Outcome]))
+@click.option("--date", "day", type=DATE, help="Last day (default: today in its timezone).")
+@_with(_COMMON)
+@click.pass_context
+def end(ctx: click.Context, slug: str, outcome: str, day: dt.datetime | None, dry_run: bool,
+        no_publish: bool) -> None:
+    """End a strike with its outcome; the day count freezes at the end date."""
+    last = _today(ctx, slug, day)
+    fields = {"status": "ended", "outcome": outcome, "end_date": last}
+    _run(ctx, lambda text: update_strike(text, slug, fields), dry_run, no_publish, "ended")
+
+
+@strike.command()
+@click.argument("slug")
+@click.option("--date", "day", type=DATE, help="Last day (default: today in its timezone).")
+@_with(_COMMON)
+@click.pass_context
+def suspend(ctx: click.Context, slug: str, day: dt.datetime | None, dry_run: bool,
+            no_publish: bool) -> None:
+    """Suspend a strike; the day count freezes at that date."""
+    fields = {"status": "suspended", "end_date": _today(ctx, slug, day)}
+    _run(ctx, lambda text: update_strike(text, slug, fields, ("outcome",)), dry_run,
+         no_publish, "suspended")
+
+
+@strike.command()
+@click.argument("slug")
+@click.option("--date", "day", type=DATE, help="Default: today in the strike's timezone.")
+@_with(_COMMON)
+@click.pass_context
+def confirm(ctx: click.Context, slug: str, day: dt.datetime | None, dry_run: bool,
+            no_publish: bool) -> None:
+    """Record that the strike was confirmed as ongoing (sets last_confirmed)."""
+    fields = {"last_confirmed": _today(ctx, slug, day)}
+    _run(ctx, lambda text: update_strike(text, slug, fields), dry_run, no_publish, "confirmed")
+
+
+@strike.command()
+@click.argument("slug")
+@click.option("--date", "day", type=DATE, help="Default: today in the strike's timezone.")
+@_with(_COMMON)
+@click.pass_context
+def remove(ctx: click.Context, slug: str, day: dt.datetime | None, dry_run: bool,
+           no_publish: bool) -> None:
+    """Take a strike off the list, leaving a tombstone so embeds say "no longer listed"."""
+    when = _today(ctx, slug, day)
+    _run(ctx, lambda text: remove_strike(text, slug, when), dry_run, no_publish, "removed")
