@@ -86,7 +86,8 @@ def _run(ctx: click.Context, edit: Callable[[str], str], dry_run: bool,
     if not no_publish:
         with Store(config.database) as store:
             result = sync_strikes(config, store)
-        click.echo(f"published: {result.detail}" if result.ok else f"not published: {result.detail}")
+        state = "published" if result.ok else "not published"
+        click.echo(f"{state}: {result.detail}")
 
 
 def _strike_timezone(ctx: click.Context, slug: str) -> str:
