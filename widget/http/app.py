@@ -11,7 +11,7 @@ import orjson
 
 from widget.assets import Assets, default_assets
 from widget.config import Config, load_config
-from widget.http import api, badge, embed, feeds
+from widget.http import api, badge, embed, feeds, oembed
 from widget.http.caching import HTTPCaching
 from widget.http.errors import serialize_error
 from widget.http.openapi import openapi_document
@@ -75,7 +75,7 @@ def create_app(config: Config, *, store: Store | None = None,
     app.add_route("/widget.js", embed.Loader(assets["widget.js"]))
 
     services = Services(config, store, snapshots, rendered, pages, assets, clock)
-    for family in (badge, feeds):
+    for family in (badge, feeds, oembed):
         family.register(app, services)
     return app
 

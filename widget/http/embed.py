@@ -15,7 +15,7 @@ from widget.http.params import Params
 from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from widget.render.api import fresh_until
 from widget.render.colour import accent_css
-from widget.render.html import Pages
+from widget.render.html import Pages, oembed_url
 from widget.render.options import EmbedOptions, OptionError, normalise_accent, parse_options
 from widget.snapshot import SnapshotSource
 
@@ -37,6 +37,7 @@ class EmbedNews:
         key = ("embed-news", options.key(), snapshot.version)
         send(resp, self._rendered.get(key, lambda: entry(self._pages.news(snapshot, options))),
              HTML)
+        _discovery(resp, self._pages, "/embed/news", options)
 
     on_head = on_get
 
@@ -55,6 +56,7 @@ class EmbedStrikes:
         send(resp, self._rendered.get(key, lambda: entry(
             self._pages.strikes(snapshot, options, now),
             fresh_until=fresh_until(snapshot.strikes.values(), now))), HTML)
+        _discovery(resp, self._pages, "/embed/strikes", options)
 
     on_head = on_get
 
@@ -80,8 +82,15 @@ class EmbedStrike:
         send(resp, self._rendered.get(key, lambda: entry(
             self._pages.strike(strike, options, now), fresh_until=fresh_until([strike], now))),
             HTML)
+        _discovery(resp, self._pages, f"/embed/strike/{slug}", options)
 
     on_head = on_get
+
+
+def _discovery(resp: falcon.Response, pages: Pages, path: str, options: EmbedOptions) -> None:
+    """oEmbed discovery by header too, for consumers that only read headers."""
+    href = oembed_url(pages.site, path, options)
+    resp.append_header("Link", f'<{href}>; rel="alternate"; type="application/json+oembed"')
 
 
 class AccentStylesheet:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from markupsafe import Markup
@@ -60,12 +61,14 @@ class Pages:
         env.globals.update(static=self.assets.url, site=self.site)
         return env
 
-    def _render(self, template: str, options: EmbedOptions, **context: Any) -> bytes:
+    def _render(self, template: str, options: EmbedOptions, path: str | None,
+                **context: Any) -> bytes:
         lang = i18n.LANGUAGES[options.lang]
         env = self._env(lang.code)
         accent_url = f"/embed/accent.css?accent={options.accent}" if options.accent else ""
+        oembed = oembed_url(self.site, path, options) if path else ""
         html = env.get_template(template).render(
-            o=options, lang=lang, accent_url=accent_url, **context)
+            o=options, lang=lang, accent_url=accent_url, oembed_url=oembed, **context)
         return html.encode()
 
     # --- pages ------------------------------------------------------------------------
@@ -73,23 +76,33 @@ class Pages:
     def news(self, snapshot: Snapshot, options: EmbedOptions) -> bytes:
         query = PostQuery(limit=options.limit, category=options.category or None)
         posts, _ = select_posts(snapshot, query)
-        return self._render("news.html", options,
+        return self._render("news.html", options, "/embed/news",
                             posts=[post_view(p, options.lang) for p in posts])
 
     def strikes(self, snapshot: Snapshot, options: EmbedOptions, now: dt.datetime) -> bytes:
         chosen = [s for s in snapshot.strikes.values() if _listed(s, options)][:options.limit]
-        return self._render("strikes.html", options,
+        return self._render("strikes.html", options, "/embed/strikes",
                             strikes=[strike_view(s, now, options.lang, self.site) for s in chosen])
 
     def strike(self, strike: Strike, options: EmbedOptions, now: dt.datetime) -> bytes:
-        return self._render("strike.html", options,
+        return self._render("strike.html", options, f"/embed/strike/{strike.slug}",
                             s=strike_view(strike, now, options.lang, self.site))
 
     def notice(self, options: EmbedOptions) -> bytes:
-        return self._render("notice.html", options)
+        return self._render("notice.html", options, None)
 
     def error(self, options: EmbedOptions, name: str, reason: str) -> bytes:
-        return self._render("error.html", options, name=name, reason=reason)
+        return self._render("error.html", options, None, name=name, reason=reason)
+
+
+def page_url(site: Site, path: str, options: EmbedOptions) -> str:
+    return site.base_url + path + options.query()
+
+
+def oembed_url(site: Site, path: str, options: EmbedOptions) -> str:
+    """The oEmbed endpoint for an embed page, for discovery (<link> and Link:)."""
+    return f"{site.base_url}/oembed?" + urlencode(
+        {"url": page_url(site, path, options), "format": "json"})
 
 
 def _listed(strike: Strike, options: EmbedOptions) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -77,6 +78,12 @@ class EmbedOptions:
     category: str = ""
     status: str = "active"
     country: str = ""
+
+    def query(self) -> str:
+        """The canonical query string of the options that differ from their defaults."""
+        pairs = [(o.name, str(getattr(self, o.name))) for o in OPTIONS
+                 if str(getattr(self, o.name)) != o.default]
+        return ("?" + urlencode(pairs)) if pairs else ""
 
     def key(self) -> tuple[str | int, ...]:
         return (self.theme, self.accent, self.lang, self.layout, self.background, self.header,

@@ -1,0 +1,111 @@
+"""oEmbed 1.0: required fields, limits, discovery, and nothing but this service's URLs."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+import falcon.testing
+import pytest
+
+from tests.conftest import assert_problem
+
+BASE = "http://127.0.0.1:8000"
+
+
+def oembed(client: falcon.testing.TestClient, url: str, **params: str) -> falcon.testing.Result:
+    return client.simulate_get("/oembed", params={"url": url, **params})
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("path, title", [
+    ("/embed/strike/zehra-kurtay", "Zehra Kurtay: hunger strike"),
+    ("/embed/strike/zehra-kurtay?lang=fr&theme=dark", "Zehra Kurtay: hunger strike"),
+    ("/embed/news?limit=3", "Latest news"),
+    ("/embed/strikes?status=all", "Hunger strikes"),
+])
+def test_rich_response_with_required_fields(client: falcon.testing.TestClient, path: str,
+                                            title: str) -> None:
+    result = oembed(client, BASE + path, format="json")
+    assert result.status_code == 200
+    body = result.json
+    # oEmbed 1.0 §2.3.4: version and type always; rich: html, width, height.
+    assert body["version"] == "1.0" and body["type"] == "rich"
+    assert isinstance(body["width"], int) and isinstance(body["height"], int)
+    assert body["title"].startswith(title)
+    assert body["provider_name"] == "International Solidarity for Political Prisoners"
+    assert body["provider_url"] == BASE
+    assert body["cache_age"] > 0
+    parser = Tags()
+    parser.feed(body["html"])
+    (iframe, attrs), (anchor, link) = parser.tags
+    assert iframe == "iframe" and anchor == "a"
+    src = attrs["src"] or ""
+    assert src.startswith(BASE + path.split("?")[0])
+    assert parse_qs(urlsplit(src).query) == parse_qs(urlsplit(path).query)
+    assert link["href"] == src  # the fallback link
+    assert attrs["referrerpolicy"] == "no-referrer" and attrs["loading"] == "lazy"
+    assert "allow-scripts" in (attrs["sandbox"] or "")
+    assert "allow-top-navigation" not in (attrs["sandbox"] or "")
+    assert attrs["width"] == str(body["width"]) and attrs["height"] == str(body["height"])
+
+
+@pytest.mark.parametrize("maxwidth, maxheight", [("300", "100"), ("1000", "1000"), ("1", "1")])
+def test_size_stays_within_the_limits_asked(client: falcon.testing.TestClient, maxwidth: str,
+                                            maxheight: str) -> None:
+    body = oembed(client, BASE + "/embed/strike/zehra-kurtay", maxwidth=maxwidth,
+                  maxheight=maxheight).json
+    assert 0 < body["width"] <= int(maxwidth)
+    assert 0 < body["height"] <= int(maxheight)
+
+
+def test_xml_is_not_implemented(client: falcon.testing.TestClient) -> None:
+    assert_problem(oembed(client, BASE + "/embed/news", format="xml"), 501)
+
+
+@pytest.mark.parametrize("url, status", [
+    ("https://elsewhere.example/embed/news", 404),
+    ("http://127.0.0.1:9999/embed/news", 404),
+    ("http://169.254.169.254/latest/meta-data", 404),
+    ("file:///etc/passwd", 404),
+    (BASE + "/api/v1/posts", 404),
+    (BASE + "/embed/strike/nobody", 404),
+    (BASE + "/embed/news?theme=purple", 400),
+])
+def test_only_embed_pages_of_this_service(client: falcon.testing.TestClient, url: str,
+                                          status: int) -> None:
+    assert_problem(oembed(client, url), status)
+
+
+@pytest.mark.parametrize("query, param", [
+    ("", "url"), ("url=x&maxwidth=0", "maxwidth"), ("url=x&maxwidth=wide", "maxwidth"),
+    ("url=x&format=yaml", "format"), ("url=x&callback=f", "callback"),
+])
+def test_bad_parameters(client: falcon.testing.TestClient, query: str, param: str) -> None:
+    assert_problem(client.simulate_get("/oembed", query_string=query), 400, param)
+
+
+@pytest.mark.parametrize("path", ["/embed/strike/zehra-kurtay?theme=dark&lang=tr",
+                                  "/embed/news", "/embed/strikes?status=ended"])
+def test_discovery_link_and_header(client: falcon.testing.TestClient, path: str) -> None:
+    page, _, query = path.partition("?")
+    result = client.simulate_get(page, query_string=query)
+    match = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"',
+                      result.text)
+    assert match
+    href = match.group(1).replace("&amp;", "&")
+    assert result.headers["link"] == f'<{href}>; rel="alternate"; type="application/json+oembed"'
+    discovered = client.simulate_get(urlsplit(href).path, query_string=urlsplit(href).query)
+    assert discovered.status_code == 200
+    src = Tags()
+    src.feed(discovered.json["html"])
+    assert parse_qs(urlsplit(src.tags[0][1]["src"] or "").query) == parse_qs(query)

@@ -1,0 +1,110 @@
+"""oEmbed 1.0 provider (https://oembed.com/) for the embed pages of this service.
+
+Only URLs of this service are answered: the URL is parsed, never fetched, so
+the endpoint cannot be used to make this service request anything.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlsplit
+
+import falcon
+import orjson
+from markupsafe import Markup
+
+from widget.http.api import JSON
+from widget.http.errors import InvalidParameter
+from widget.http.params import Params
+from widget.render.options import EmbedOptions, OptionError, parse_options
+
+if TYPE_CHECKING:
+    from widget.http.app import Services
+
+_ROUTES = (
+    (re.compile(r"^/embed/news$"), "news", 600, 440),
+    (re.compile(r"^/embed/strikes$"), "strikes", 600, 520),
+    (re.compile(r"^/embed/strike/([a-z0-9]+(?:-[a-z0-9]+)*)$"), "strike", 500, 200),
+)
+SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+CACHE_AGE = 86_400  # the iframe is live; the oEmbed answer itself changes rarely
+
+
+def _title(services: Services, widget: str, slug: str | None, options: EmbedOptions) -> str:
+    site = services.config.site_name
+    if widget == "strike" and slug is not None:
+        strike = services.snapshots.current().strikes[slug]
+        return f"{strike.name}: hunger strike · {site}"
+    return f"{'Latest news' if widget == 'news' else 'Hunger strikes'} · {site}"
+
+
+class OEmbed:
+    def __init__(self, services: Services):
+        self._services = services
+        self._origin = urlsplit(services.config.base_url)
+
+    def _resolve(self, url: str) -> tuple[str, str | None, EmbedOptions, int, int]:
+        parts = urlsplit(url)
+        if (parts.scheme, parts.netloc) != (self._origin.scheme, self._origin.netloc):
+            raise falcon.HTTPNotFound(title="Not a URL of this service",
+                                      description=f"only {self._services.config.base_url}/embed/"
+                                                  "… URLs can be embedded")
+        path = parts.path.removeprefix(self._origin.path.rstrip("/"))
+        for pattern, widget, width, height in _ROUTES:
+            if m := pattern.match(path):
+                try:
+                    options = parse_options(widget, dict(parse_qsl(parts.query)))
+                except OptionError as exc:
+                    raise InvalidParameter("url", f"option {exc.name}: {exc.reason}") from None
+                slug = m.group(1) if m.groups() else None
+                if slug is not None and slug not in self._services.snapshots.current().strikes:
+                    raise falcon.HTTPNotFound(title="Unknown strike",
+                                              description=f"no hunger strike is listed as "
+                                                          f"{slug!r}")
+                return widget, slug, options, width, height
+        raise falcon.HTTPNotFound(title="Nothing to embed",
+                                  description="the URL is not an embed page of this service")
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        params = Params(req, ("url", "maxwidth", "maxheight", "format"))
+        url = params.text("url", max_length=2000)
+        if url is None:
+            raise InvalidParameter("url", "is required")
+        if params.choice("format", ("json", "xml"), default="json") == "xml":
+            raise falcon.HTTPNotImplemented(title="Format not implemented",
+                                            description="this provider answers format=json")
+        max_width = params.integer("maxwidth", default=0, low=1, high=10_000)
+        max_height = params.integer("maxheight", default=0, low=1, high=10_000)
+        widget, slug, options, width, height = self._resolve(url)
+        width = min(width, max_width) if max_width else width
+        height = min(height, max_height) if max_height else height
+        base = self._services.config.base_url
+        src = base + urlsplit(url).path + options.query()
+        title = _title(self._services, widget, slug, options)
+        # The class and the link inside make WordPress treat it as a WordPress-style
+        # embed (it adds a secret and resizes it); elsewhere the link is the fallback.
+        html = Markup(
+            '<iframe class="wp-embedded-content solidarity-widget-frame" src="{src}" '
+            'width="{w}" height="{h}" title="{title}" loading="lazy" '
+            'referrerpolicy="no-referrer" sandbox="{sandbox}" frameborder="0">'
+            '<a href="{src}">{title}</a></iframe>'
+        ).format(src=src, w=width, h=height, title=title, sandbox=SANDBOX)
+        resp.data = orjson.dumps({
+            "version": "1.0",
+            "type": "rich",
+            "title": title,
+            "provider_name": self._services.config.site_name,
+            "provider_url": base,
+            "cache_age": CACHE_AGE,
+            "html": str(html),
+            "width": width,
+            "height": height,
+        })
+        resp.content_type = JSON
+
+    on_head = on_get
+
+
+def register(app: falcon.App, services: Services) -> None:
+    app.add_route("/oembed", OEmbed(services))
