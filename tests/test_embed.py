@@ -15,7 +15,8 @@ from tests.conftest import Clock, assert_problem
 from widget.assets import default_assets
 from widget.render.colour import DARK_BG, LIGHT_BG, contrast
 
-CSP = re.compile(r"default-src 'none'; script-src 'self'; style-src 'self'; ")
+CSP = re.compile(r"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' "
+                 r"data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; ")
 
 
 @pytest.mark.parametrize("path", ["/embed/news", "/embed/strikes", "/embed/strike/zehra-kurtay",

@@ -64,7 +64,8 @@ class HTTPCaching:
         self._config = config
         # Embed pages: no inline script or style, nothing from any other host.
         self._csp = ("default-src 'none'; script-src 'self'; style-src 'self'; "
-                     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+                     "img-src 'self' data:; connect-src 'self'; frame-src 'self'; "
+                     "base-uri 'none'; "
                      f"form-action 'none'; frame-ancestors {config.frame_ancestors}")
         self._clock = clock
         self._default = Lifetime(config.max_age, config.s_maxage, config.stale_while_revalidate)
