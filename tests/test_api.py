@@ -250,3 +250,10 @@ def test_removed_strikes_are_gone_not_missing(client: falcon.testing.TestClient)
     assert "removed from the list on 2025-07-01" in body["detail"]
     listed = client.simulate_get("/api/v1/strikes", query_string="status=all").json["strikes"]
     assert "example-removed-strike" not in {s["slug"] for s in listed}
+
+
+@pytest.mark.parametrize("value", ["%C2%B2", "%D9%A3", "1e3", "+5", " 5"])
+def test_only_ascii_digits_are_numbers(client: falcon.testing.TestClient, value: str) -> None:
+    assert_problem(client.simulate_get("/api/v1/posts", query_string=f"limit={value}"), 400,
+                   "limit")
+    assert client.simulate_get("/embed/news", query_string=f"limit={value}").status_code == 400

@@ -226,8 +226,9 @@ class MediaResource:
             found = self._cache.get(name, _MISSING)
         if found is _MISSING:
             found = self._store.media(name)
-            with self._lock:
-                self._cache[name] = found
+            if found is not None:  # a miss may be filled by the next sync: never cache it
+                with self._lock:
+                    self._cache[name] = found
         if found is None or not isinstance(found, tuple):
             raise falcon.HTTPNotFound(title="Unknown image",
                                       description=f"no image is stored as {name!r}")

@@ -15,7 +15,7 @@ from widget.http.params import Params
 from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from widget.render.api import fresh_until
 from widget.render.colour import accent_css
-from widget.render.html import Pages, oembed_url
+from widget.render.html import Pages, chosen_strikes, oembed_url
 from widget.render.options import EmbedOptions, OptionError, normalise_accent, parse_options
 from widget.snapshot import SnapshotSource
 
@@ -55,7 +55,7 @@ class EmbedStrikes:
         key = ("embed-strikes", options.key(), snapshot.version, snapshot.local_dates(now))
         send(resp, self._rendered.get(key, lambda: entry(
             self._pages.strikes(snapshot, options, now),
-            fresh_until=fresh_until(snapshot.strikes.values(), now))), HTML)
+            fresh_until=fresh_until(chosen_strikes(snapshot, options), now))), HTML)
         _discovery(resp, self._pages, "/embed/strikes", options)
 
     on_head = on_get

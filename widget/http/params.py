@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import falcon
 
 from widget.http.errors import InvalidParameter
+
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 class Params:
@@ -33,7 +36,8 @@ class Params:
         if value is None:
             return default
         value = str(value)
-        if not value.isdigit() or not low <= int(value) <= high:
+        # NOTE: not str.isdigit(), which also accepts "²" and "٣" that int() then refuses.
+        if not _DIGITS.fullmatch(value) or not low <= int(value) <= high:
             raise InvalidParameter(name, f"must be a whole number from {low} to {high}")
         return int(value)
 

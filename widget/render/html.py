@@ -80,7 +80,7 @@ class Pages:
                             posts=[post_view(p, options.lang) for p in posts])
 
     def strikes(self, snapshot: Snapshot, options: EmbedOptions, now: dt.datetime) -> bytes:
-        chosen = [s for s in snapshot.strikes.values() if _listed(s, options)][:options.limit]
+        chosen = chosen_strikes(snapshot, options)
         return self._render("strikes.html", options, "/embed/strikes",
                             strikes=[strike_view(s, now, options.lang, self.site) for s in chosen])
 
@@ -103,6 +103,11 @@ def oembed_url(site: Site, path: str, options: EmbedOptions) -> str:
     """The oEmbed endpoint for an embed page, for discovery (<link> and Link:)."""
     return f"{site.base_url}/oembed?" + urlencode(
         {"url": page_url(site, path, options), "format": "json"})
+
+
+def chosen_strikes(snapshot: Snapshot, options: EmbedOptions) -> list[Strike]:
+    """The strikes a list widget shows, in the editor's order."""
+    return [s for s in snapshot.strikes.values() if _listed(s, options)][:options.limit]
 
 
 def _listed(strike: Strike, options: EmbedOptions) -> bool:

@@ -99,7 +99,7 @@ def _value(option: Option, raw: str) -> str | int:
     if name == "accent":
         return normalise_accent(raw)
     if name == "limit":
-        if not raw.isdigit() or not 1 <= int(raw) <= 20:
+        if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 20:
             raise OptionError(name, "must be a whole number from 1 to 20")
         return int(raw)
     if name == "country":
