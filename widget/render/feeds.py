@@ -1,0 +1,353 @@
+"""Feeds out: Atom 1.0 and JSON Feed 1.1 of the posts, Atom of hunger-strike events.
+
+Pure functions of the snapshot (and, for the events, the current instant: only to
+leave out events dated in the future, such as an announced strike's first day).
+Nothing here depends on today's date otherwise, so the bytes change with the
+snapshot's version and with the arrival of a stored future date, never at midnight.
+
+- Atom is built with xml.etree.ElementTree, which escapes text and attributes;
+  characters XML 1.0 cannot carry are dropped first.
+- Post entries are the snapshot's posts, newest first, at most MAX_POSTS.
+- Strike events are derived from the stored dates only: started (start_date),
+  confirmed ongoing (last_confirmed, with that day's number), ended or suspended
+  (end_date, with the final day count). A confirmation on the start date or on
+  or after the end date adds nothing to those events and is not an event of its
+  own. Removed strikes (tombstones) produce no events at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import orjson
+
+from widget import i18n
+from widget.days import day_count, next_local_midnight, zone
+from widget.model import Kind, Outcome, Post, Status, Strike
+from widget.render.api import iso
+from widget.render.html import Site
+from widget.snapshot import Snapshot
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+MAX_POSTS = 50
+# The date in every tag: URI this service mints (RFC 4151). It names when the
+# naming scheme was set up, not when anything happened: never change it.
+TAG_DATE = "2025"
+# An empty feed still needs an <updated>; a constant keeps its bytes (and ETag) stable.
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+POSTS_ATOM = "/feeds/posts.atom"
+POSTS_JSON = "/feeds/posts.json"
+STRIKES_ATOM = "/feeds/strikes.atom"
+
+# XML 1.0 allows tab, newline, carriage return and these ranges; anything else is dropped.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
+def tag_uri(base_url: str, specific: str) -> str:
+    """A stable tag: URI (RFC 4151) in this service's name: tag:HOST,2025:SPECIFIC."""
+    host = (urlsplit(base_url).hostname or "localhost").lower()
+    return f"tag:{host},{TAG_DATE}:{specific}"
+
+
+def _path_part(value: str) -> str:
+    return quote(value, safe="-._~")
+
+
+# --- Atom helpers ---------------------------------------------------------------------
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
+    if text is not None:
+        element.text = xml_text(text)
+    return element
+
+
+def _link(parent: ET.Element, rel: str, href: str, type_: str | None = None) -> None:
+    attrs = {"rel": rel, "href": href}
+    if type_:
+        attrs["type"] = type_
+    _sub(parent, "link", **attrs)
+
+
+def _feed(site: Site, feed_id: str, title: str, updated: str, self_url: str,
+          alternates: Iterable[tuple[str, str]], lang: str | None = None) -> ET.Element:
+    # The default namespace as a plain attribute: no process-wide register_namespace().
+    feed = ET.Element("feed", {"xmlns": ATOM_NS})
+    if lang:
+        feed.set(XML_LANG, lang)
+    _sub(feed, "id", feed_id)
+    _sub(feed, "title", title, type="text")
+    _sub(feed, "updated", updated)
+    _link(feed, "self", self_url, "application/atom+xml")
+    for href, type_ in alternates:
+        _link(feed, "alternate", href, type_)
+    author = _sub(feed, "author")
+    _sub(author, "name", site.name)
+    if site.url:
+        _sub(author, "uri", site.url)
+    return feed
+
+
+def _xml_bytes(feed: ET.Element) -> bytes:
+    ET.indent(feed)  # only white space between elements; no text node changes
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _home(site: Site, fallback_path: str) -> str:
+    return site.url or site.base_url + fallback_path
+
+
+# --- posts ----------------------------------------------------------------------------
+
+
+def feed_posts(snapshot: Snapshot) -> tuple[Post, ...]:
+    """The posts a feed carries: newest first (the snapshot's order), at most MAX_POSTS."""
+    return snapshot.posts[:MAX_POSTS]
+
+
+def post_id(post: Post, base_url: str) -> str:
+    return tag_uri(base_url, f"post/{_path_part(post.id)}")
+
+
+def _terms(post: Post) -> list[str]:
+    return list(dict.fromkeys(t for t in (*post.categories, *post.tags) if t))
+
+
+def _posts_updated(posts: Iterable[Post]) -> dt.datetime:
+    return max((p.modified for p in posts), default=EPOCH)
+
+
+def posts_atom(snapshot: Snapshot, site: Site) -> bytes:
+    posts = feed_posts(snapshot)
+    base = site.base_url
+    feed = _feed(site, tag_uri(base, "feed/posts"), site.name, iso(_posts_updated(posts)),
+                 base + POSTS_ATOM,
+                 [(_home(site, "/embed/news"), "text/html"),
+                  (base + POSTS_JSON, "application/feed+json")])
+    for post in posts:
+        item = _sub(feed, "entry")
+        if post.lang:
+            item.set(XML_LANG, post.lang)
+        # Relative links in the content resolve against the post, as on its own page.
+        item.set(XML_BASE, xml_text(post.url))
+        _sub(item, "id", post_id(post, base))
+        _sub(item, "title", post.title, type="text")
+        _link(item, "alternate", post.url, "text/html")
+        _sub(item, "published", iso(post.published))
+        _sub(item, "updated", iso(post.modified))
+        for term in _terms(post):
+            _sub(item, "category", term=term)
+        if post.excerpt:
+            _sub(item, "summary", post.excerpt, type="text")
+        if post.content_html:
+            _sub(item, "content", post.content_html, type="html")
+    return _xml_bytes(feed)
+
+
+def _json_item(post: Post, base: str) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": post_id(post, base),
+        "url": post.url,
+        "title": post.title,
+    }
+    # JSON Feed: an item has content_html or content_text (or both).
+    if post.content_html:
+        item["content_html"] = post.content_html
+    else:
+        item["content_text"] = post.excerpt or post.title
+    if post.excerpt:
+        item["summary"] = post.excerpt
+    item["date_published"] = iso(post.published)
+    item["date_modified"] = iso(post.modified)
+    item["tags"] = _terms(post)
+    # Only this service's copy: a reader showing the image sends nothing to upstream.
+    if post.image is not None and post.image.local:
+        item["image"] = base + post.image.local
+    if post.lang:
+        item["language"] = post.lang
+    return item
+
+
+def posts_json(snapshot: Snapshot, site: Site) -> bytes:
+    base = site.base_url
+    author: dict[str, str] = {"name": site.name}
+    if site.url:
+        author["url"] = site.url
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": site.name,
+        "home_page_url": _home(site, "/embed/news"),
+        "feed_url": base + POSTS_JSON,
+        "authors": [author],
+        "items": [_json_item(p, base) for p in feed_posts(snapshot)],
+    }
+    return orjson.dumps(document) + b"\n"
+
+
+# --- strike events --------------------------------------------------------------------
+
+STARTED, CONFIRMED, ENDED, SUSPENDED = "started", "confirmed", "ended", "suspended"
+# Same instant: the later step of a strike's story sorts first (newest first).
+_RANK = {STARTED: 0, CONFIRMED: 1, SUSPENDED: 2, ENDED: 2}
+_LABELS = {STARTED: "Started", CONFIRMED: "Confirmed ongoing", ENDED: "Ended",
+           SUSPENDED: "Suspended"}
+
+
+@dataclass(frozen=True, slots=True)
+class StrikeEvent:
+    strike: Strike
+    kind: str  # STARTED, CONFIRMED, ENDED or SUSPENDED
+    date: dt.date  # the local date, in the strike's timezone
+    at: dt.datetime  # the first instant of that date in the strike's timezone (aware, local)
+    day: int | None  # the day number on that date (final count for ended / suspended)
+
+
+def start_of_day(timezone: str, date: dt.date) -> dt.datetime:
+    """The first instant of `date` in `timezone`, with that zone's offset.
+
+    NOTE: usually 00:00; where a DST change skips midnight, the first instant that exists.
+    """
+    tz = zone(timezone)
+    day_before = dt.datetime.combine(date - dt.timedelta(days=1), dt.time(12), tzinfo=tz)
+    return next_local_midnight(timezone, day_before).astimezone(tz)
+
+
+def _event(strike: Strike, kind: str, date: dt.date) -> StrikeEvent:
+    at = start_of_day(strike.timezone, date)
+    # The day rule itself (widget.days), evaluated on that local date.
+    return StrikeEvent(strike, kind, date, at, day_count(strike, at).day)
+
+
+def events_of(strike: Strike) -> list[StrikeEvent]:
+    events = [_event(strike, STARTED, strike.start_date)]
+    end = strike.end_date if strike.status in (Status.ENDED, Status.SUSPENDED) else None
+    confirmed = strike.last_confirmed
+    if confirmed is not None and confirmed > strike.start_date and (end is None or confirmed < end):
+        events.append(_event(strike, CONFIRMED, confirmed))
+    if end is not None:
+        events.append(_event(strike, ENDED if strike.status is Status.ENDED else SUSPENDED, end))
+    return events
+
+
+def strike_events(snapshot: Snapshot) -> tuple[StrikeEvent, ...]:
+    """Every event of every listed strike, newest first; ties in a fixed order.
+
+    Removed strikes are not in `snapshot.strikes`: their events are gone with them.
+    """
+    events = [e for slug in sorted(snapshot.strikes) for e in events_of(snapshot.strikes[slug])]
+    # A stable sort, reversed: equal keys keep the slug order.
+    events.sort(key=lambda e: (e.at.astimezone(dt.UTC), _RANK[e.kind]), reverse=True)
+    return tuple(events)
+
+
+def due_events(events: Iterable[StrikeEvent], now: dt.datetime) -> tuple[StrikeEvent, ...]:
+    """The events that have happened by `now`: an announced start is not news yet."""
+    return tuple(e for e in events if e.at <= now)
+
+
+def _noun(strike: Strike) -> str:
+    return "death fast" if strike.kind is Kind.DEATH_FAST else "hunger strike"
+
+
+def _days(n: int | None) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+_ENDINGS = {
+    Outcome.VICTORY: "{noun} won after {days}",
+    Outcome.PARTIAL: "{noun} ended with partial gains after {days}",
+    Outcome.AGREEMENT: "{noun} ended with an agreement after {days}",
+    Outcome.RELEASED: "released after {days} of {noun}",
+    Outcome.DIED: "died on day {n} of the {noun}",
+    Outcome.NO_RESULT: "{noun} ended without result after {days}",
+}
+
+
+def event_title(event: StrikeEvent) -> str:
+    strike, noun = event.strike, _noun(event.strike)
+    if event.kind == STARTED:
+        what = f"{noun} started"
+    elif event.kind == CONFIRMED:
+        what = f"{noun} confirmed ongoing, day {event.day}"
+    elif event.kind == SUSPENDED:
+        what = f"{noun} suspended after {_days(event.day)}"
+    else:
+        pattern = _ENDINGS[strike.outcome or Outcome.NO_RESULT]
+        what = pattern.format(noun=noun, days=_days(event.day), n=event.day)
+    return f"{strike.name}: {what}"
+
+
+_KIND_PHRASES = {
+    Kind.INDEFINITE: "Indefinite hunger strike",
+    Kind.TIME_LIMITED: "Time-limited hunger strike",
+    Kind.ROTATING: "Rotating hunger strike",
+    Kind.SOLIDARITY: "Solidarity hunger strike",
+    Kind.DEATH_FAST: "Death fast",
+}
+
+
+def event_summary(event: StrikeEvent) -> str:
+    strike = event.strike
+    start = i18n.long_date(strike.start_date, "en")
+    if event.kind in (ENDED, SUSPENDED):
+        span = f"from {start} to {i18n.long_date(event.date, 'en')} ({_days(event.day)})"
+    else:
+        span = f"since {start}"
+    parts = [f"{_KIND_PHRASES[strike.kind]}, {span}.",
+             f"Place: {strike.place}, {i18n.country_name(strike.country, 'en')}."]
+    if strike.participants and strike.participants > 1:
+        parts.append(f"{strike.participants} people on hunger strike.")
+    if strike.demands:
+        parts.append("Demands: " + "; ".join(strike.demands) + ".")
+    return " ".join(parts)
+
+
+def event_id(event: StrikeEvent, base_url: str) -> str:
+    specific = f"strike/{_path_part(event.strike.slug)}/{event.kind}"
+    if event.kind == CONFIRMED:
+        # Each new confirmation is news of its own, not an edit of the previous one.
+        specific += f"/{event.date.isoformat()}"
+    return tag_uri(base_url, specific)
+
+
+def _rfc3339(value: dt.datetime) -> str:
+    """With the strike's own offset, so the local date stays visible: 2025-07-13T00:00:00+02:00."""
+    return value.isoformat(timespec="seconds")
+
+
+def strikes_atom(snapshot: Snapshot, site: Site, now: dt.datetime) -> bytes:
+    base = site.base_url
+    events = due_events(strike_events(snapshot), now)
+    updated = _rfc3339(events[0].at) if events else iso(EPOCH)
+    feed = _feed(site, tag_uri(base, "feed/strikes"), f"{site.name}: hunger strikes", updated,
+                 base + STRIKES_ATOM, [(_home(site, "/embed/strikes?status=all"), "text/html")],
+                 lang="en")
+    for event in events:
+        strike = event.strike
+        item = _sub(feed, "entry")
+        _sub(item, "id", event_id(event, base))
+        _sub(item, "title", event_title(event), type="text")
+        _link(item, "alternate", f"{base}/embed/strike/{_path_part(strike.slug)}", "text/html")
+        for url in dict.fromkeys((*strike.related_posts, *strike.sources)):
+            _link(item, "related", url)
+        when = _rfc3339(event.at)
+        _sub(item, "published", when)
+        _sub(item, "updated", when)
+        _sub(item, "category", term=event.kind, label=_LABELS[event.kind])
+        _sub(item, "summary", event_summary(event), type="text")
+    return _xml_bytes(feed)
