@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from email.utils import format_datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -69,7 +70,23 @@ class HTTPCaching:
                      f"form-action 'none'; frame-ancestors {config.frame_ancestors}")
         self._clock = clock
         self._default = Lifetime(config.max_age, config.s_maxage, config.stale_while_revalidate)
-        self._default_header = self._default.header(config.stale_if_error)
+        # PERF: (Cache-Control, Expires) per (second, freshness limit): formatting dates and
+        # directives once a second instead of on every request.
+        self._second = -1
+        self._headers: dict[dt.datetime | None, tuple[str, str]] = {}
+
+    def _freshness(self, fresh_until: dt.datetime | None) -> tuple[str, str]:
+        now = self._clock()
+        second = int(now.timestamp())
+        if second != self._second:
+            self._second, self._headers = second, {}
+        found = self._headers.get(fresh_until)
+        if found is None:
+            life = self.lifetime(now, fresh_until)
+            expires = now.replace(microsecond=0) + dt.timedelta(seconds=life.max_age)
+            found = (life.header(self._config.stale_if_error), format_datetime(expires, True))
+            self._headers[fresh_until] = found
+        return found
 
     def lifetime(self, now: dt.datetime, fresh_until: dt.datetime | None) -> Lifetime:
         if fresh_until is None:
@@ -106,15 +123,9 @@ class HTTPCaching:
             return
         if resp.data is not None and resp.get_header("ETag") is None:
             resp.set_header("ETag", f'"{etag_of(resp.data)}"')
-        now = self._clock()
-        fresh_until = getattr(resp.context, "fresh_until", None)
-        if fresh_until is None:
-            header, max_age = self._default_header, self._default.max_age
-        else:
-            life = self.lifetime(now, fresh_until)
-            header, max_age = life.header(self._config.stale_if_error), life.max_age
-        resp.set_header("Cache-Control", header)
-        resp.expires = now + dt.timedelta(seconds=max_age)
+        cache_control, expires = self._freshness(getattr(resp.context, "fresh_until", None))
+        resp.set_header("Cache-Control", cache_control)
+        resp.set_header("Expires", expires)
         self._conditional(req, resp)
 
     def _conditional(self, req: falcon.Request, resp: falcon.Response) -> None:
