@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from email.utils import format_datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import format_datetime
 from typing import Any
 
 import falcon
