@@ -136,3 +136,16 @@ def test_commands_have_help(command: str, tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 0
     assert "Usage:" in result.stdout
+
+
+def test_overlapping_syncs_are_refused_clearly(demo_dir: Path) -> None:
+    from widget.config import load_config
+    from widget.sync import sync_lock
+
+    config = load_config(demo_dir / "widget.toml", environ={})
+    with sync_lock(config.database):
+        result = cli(demo_dir / "widget.toml", "sync")
+    assert result.returncode == 75
+    assert "another sync is running (pid " in result.stderr
+    assert "nothing was done" in result.stderr
+    assert cli(demo_dir / "widget.toml", "sync").returncode == 0  # free again

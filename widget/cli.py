@@ -12,7 +12,7 @@ import click
 from widget.config import SETTINGS, Config, ConfigError, load_config
 from widget.store import Store
 from widget.strikes import StrikesFileError, load_file
-from widget.sync import sync_all
+from widget.sync import SyncBusy, sync_all, sync_lock
 
 
 def _config(ctx: click.Context) -> Config:
@@ -65,11 +65,16 @@ def sync(ctx: click.Context) -> None:
     """Fetch every source and import the strikes file into the store.
 
     Each source is one transaction: a source that fails keeps its stored posts.
-    Exits with status 1 when any source failed.
+    Exits with status 1 when any source failed, 75 when another sync is running.
     """
     config = _config(ctx)
-    with Store(config.database) as store:
-        results = sync_all(config, store)
+    try:
+        with sync_lock(config.database), Store(config.database) as store:
+            results = sync_all(config, store)
+    except SyncBusy as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(75)  # EX_TEMPFAIL: a timer or cron job simply tries again next time
+        return
     for result in results:
         mark = "ok  " if result.ok else "FAIL"
         detail = result.detail.replace("\n", "\n      ")

@@ -13,7 +13,7 @@ from widget.editor import EditError, add_strike, apply, remove_strike, update_st
 from widget.model import Kind, Outcome, Status
 from widget.store import Store
 from widget.strikes import StrikesFileError, parse_file
-from widget.sync import sync_strikes
+from widget.sync import SyncBusy, sync_lock, sync_strikes
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 _FIELD_OPTIONS = [
@@ -84,8 +84,12 @@ def _run(ctx: click.Context, edit: Callable[[str], str], dry_run: bool,
         return
     click.echo(f"\n{done}: {path}")
     if not no_publish:
-        with Store(config.database) as store:
-            result = sync_strikes(config, store)
+        try:
+            with sync_lock(config.database, wait=30), Store(config.database) as store:
+                result = sync_strikes(config, store)
+        except SyncBusy as exc:
+            click.echo(f"written, not published yet: {exc}")
+            return
         state = "published" if result.ok else "not published"
         click.echo(f"{state}: {result.detail}")
 
