@@ -49,7 +49,8 @@ class Assets:
         self._by_name: dict[str, Asset] = {}
         self._by_hashed: dict[str, Asset] = {}
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            if path.name.startswith("."):
+            # Fonts are read by the badge renderer, not served.
+            if path.name.startswith(".") or path.relative_to(folder).parts[0] == "fonts":
                 continue
             name = path.relative_to(folder).as_posix()
             body = path.read_bytes()

@@ -6,9 +6,61 @@ from typing import TYPE_CHECKING
 
 import falcon
 
+from widget.http.api import Entry, entry, send
+from widget.http.params import Params
+from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from widget.render import badge as render
+from widget.render.api import fresh_until
+
 if TYPE_CHECKING:
     from widget.http.app import Services
+
+CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+# Opened on its own, an SVG is a document: let it run nothing and load nothing.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+class StrikeBadge:
+    """A strike's badge. Never a broken image: a removed or unknown slug gets a neutral
+    "no longer listed" badge (200), and only a wrong option is an error (400)."""
+
+    def __init__(self, services: Services, fmt: str):
+        self._snapshots = services.snapshots
+        self._rendered = services.rendered
+        self._clock = services.clock
+        self._name_lang = services.config.content_lang
+        self._format = fmt
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
+        params = Params(req, ("style", "lang", "theme"))
+        options = render.BadgeOptions(
+            style=params.choice("style", render.STYLES, default="flat"),
+            lang=params.choice("lang", tuple(LANGUAGES), default=DEFAULT_LANGUAGE),
+            theme=params.choice("theme", render.THEMES, default="light"),
+        )
+        snapshot = self._snapshots.current()
+        now = self._clock()
+        strike = snapshot.strikes.get(slug)
+
+        def body() -> Entry:
+            svg = render.render_svg(strike, now, options, name_lang=self._name_lang)
+            data = svg if self._format == "svg" else render.to_png(svg)
+            return entry(data, fresh_until=fresh_until([strike], now) if strike else None)
+
+        if strike is None:
+            # Every slug not listed looks the same: one cache entry for all of them, so
+            # made-up slugs cannot push real renderings out of the shared cache.
+            key: tuple[object, ...] = ("badge", self._format, None, options, snapshot.version)
+        else:
+            key = ("badge", self._format, slug, options, snapshot.version,
+                   snapshot.local_dates(now))
+        send(resp, self._rendered.get(key, body), CONTENT_TYPES[self._format])
+        resp.set_header("Content-Security-Policy", _CSP)
+
+    on_head = on_get
 
 
 def register(app: falcon.App, services: Services) -> None:
     """Add this family's routes to `app`."""
+    for fmt in render.FORMATS:
+        app.add_route(f"/badge/strike/{{slug}}.{fmt}", StrikeBadge(services, fmt))
