@@ -144,3 +144,23 @@ def test_property_ended_strikes_never_change(start: dt.date, length: int, later:
     now = dt.datetime.combine(end + dt.timedelta(days=later), dt.time(12), tzinfo=dt.UTC)
     assert day_count(s, now).day == length + 1
     assert day_count(s, now).frozen
+
+
+def test_snapshot_local_dates_change_at_each_zones_midnight() -> None:
+    from types import MappingProxyType
+
+    from widget.snapshot import Snapshot
+
+    snap = Snapshot("v", at("2025-07-24T12:00:00Z"), 1, (), MappingProxyType({}), (),
+                    timezones=("Europe/Istanbul", "Europe/Paris"))
+    d = dt.date
+    for when, expected in [
+        ("2025-07-24T12:00:00Z", (d(2025, 7, 24), d(2025, 7, 24))),
+        ("2025-07-24T20:59:59Z", (d(2025, 7, 24), d(2025, 7, 24))),
+        ("2025-07-24T21:00:00Z", (d(2025, 7, 25), d(2025, 7, 24))),  # Istanbul's midnight
+        ("2025-07-24T21:59:59Z", (d(2025, 7, 25), d(2025, 7, 24))),
+        ("2025-07-24T22:00:00Z", (d(2025, 7, 25), d(2025, 7, 25))),  # Paris's midnight
+        ("2025-07-24T21:30:00Z", (d(2025, 7, 25), d(2025, 7, 24))),  # a clock set back
+        ("2025-07-23T23:30:00Z", (d(2025, 7, 24), d(2025, 7, 24))),
+    ]:
+        assert snap.local_dates(at(when)) == expected, when

@@ -15,8 +15,10 @@ keepalive = 5
 timeout = 30
 graceful_timeout = 20
 # Recycle workers now and then so slow leaks never build up; jitter avoids all at once.
-max_requests = 50_000
-max_requests_jitter = 5_000
+# High enough that a busy worker (thousands of requests a second) lives for minutes:
+# each restart rebuilds the snapshot and starts with an empty render cache.
+max_requests = 1_000_000
+max_requests_jitter = 100_000
 accesslog = os.environ.get("WIDGET_ACCESS_LOG") or None
 # Method, path, status, size, duration: never the client's address or user agent.
 access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms'

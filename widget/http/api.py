@@ -50,8 +50,11 @@ class Rendered:
     hashing happen once per key, then every request is a dictionary look-up.
     """
 
-    def __init__(self, maxsize: int = 2048):
-        self._cache: LRUCache[Hashable, Entry] = LRUCache(maxsize=maxsize)
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
+        # Bounded by bytes, not entries: a list of 1,000 strikes is a megabyte, and
+        # each local midnight brings new keys while the old entries age out.
+        self._cache: LRUCache[Hashable, Entry] = LRUCache(
+            maxsize=max_bytes, getsizeof=lambda e: len(e.body) + 200)
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, render: Callable[[], Entry]) -> Entry:
