@@ -22,7 +22,6 @@ from widget.model import Post, SourceStatus, Strike
 from widget.store import Store
 
 
-
 @dataclass(frozen=True)
 class Snapshot:
     version: str
