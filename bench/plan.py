@@ -55,11 +55,12 @@ class Load:
     # all: the run then measures one process, not two. After check_after_s the workers'
     # CPU time is compared; a run where one worker did more than balance_limit of the
     # work, or where other processes kept more than noise_limit CPUs busy, is cut short
-    # and started again, at most `attempts` times (the last attempt always counts).
+    # and started again, at most `attempts` times. The last attempt is kept, marked
+    # invalid if it still looks skewed; medians use valid runs when there are any.
     check_after_s: float = 1.0
     balance_limit: float = 0.8
     noise_limit: float = 0.25
-    attempts: int = 4
+    attempts: int = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,11 @@ def _table(head: list[str], rows: Iterable[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _verdict(ratio: float, errors: int) -> str:
+def _verdict(ratio: float, errors: int, unsure: bool) -> str:
     if errors:
         return f"ERR ({errors} errors)"
-    return "PASS" if ratio >= TARGET_RATIO else "MISS"
+    verdict = "PASS" if ratio >= TARGET_RATIO else "MISS"
+    return f"{verdict} (unsure: no valid run)" if unsure else verdict
 
 
 def _rate(s: Sample) -> float:
@@ -55,7 +56,7 @@ def throughput_table(results: list[RowResult]) -> str:
             f"{r.median(SERVICE, _p50):.2f} / {r.median(SERVICE, _p99):.2f}",
             f"{r.median(BARE, _p50):.2f} / {r.median(BARE, _p99):.2f}",
             f"{r.median(SERVICE, _cpu):.0f} / {r.median(BARE, _cpu):.0f}",
-            f"≥ {TARGET_RATIO}", _verdict(ratio, r.errors()),
+            f"≥ {TARGET_RATIO}", _verdict(ratio, r.errors(), r.unsure()),
         ])
     return _table(["row", "data", "URL", "service req/s", "bare req/s", "service/bare",
                    "service p50 / p99 ms", "bare p50 / p99 ms", "CPU µs/req service / bare",
@@ -70,19 +71,20 @@ def runs_table(results: list[RowResult]) -> str:
                 rows.append([r.row.name, r.data, target, str(i), f"{s.wrk.requests_per_s:,.0f}",
                              f"{s.wrk.p50_ms:.2f}", f"{s.wrk.p99_ms:.2f}",
                              f"{s.cpu_us_per_request:.0f}", f"{s.busiest_share:.2f}",
-                             str(s.attempts), f"{s.others:.2f}", str(s.wrk.errors)])
+                             str(s.attempts), f"{s.others:.2f}", "yes" if s.valid else "no",
+                             str(s.wrk.errors)])
     return _table(["row", "data", "server", "round", "req/s", "p50 ms", "p99 ms", "CPU µs/req",
-                   "busiest worker", "attempts", "other CPUs busy", "errors"], rows)
+                   "busiest worker", "attempts", "other CPUs busy", "valid", "errors"], rows)
 
 
 def _noise(results: list[RowResult], limit: float) -> str:
-    worst = max((s.others for r in results for runs in r.runs.values() for s in runs),
-                default=0.0)
+    """A line on the load other processes put on the machine during the counted runs."""
+    worst = max((s.others for r in results for t in r.runs for s in r.counted(t)), default=0.0)
     if worst <= limit:
-        return f"Other processes kept at most {worst:.2f} CPUs busy during the runs."
+        return f"Other processes kept at most {worst:.2f} CPUs busy during the counted runs."
     return (f"**Warning: other processes kept up to {worst:.2f} of the "
-            f"{os.cpu_count()} CPUs busy during some runs** (see \"other CPUs busy\" "
-            "below): req/s and ratios of those runs are unreliable; run again on a quiet "
+            f"{os.cpu_count()} CPUs busy during some counted runs** (see \"other CPUs busy\" "
+            "below): req/s and ratios of those rows are unreliable; run again on a quiet "
             "machine. CPU µs/req is less affected.")
 
 
@@ -121,7 +123,8 @@ def document(plan: Plan, results: list[RowResult], memory: list[MemoryResult],
         "service/bare is the share of the bare app's throughput the service reaches on the "
         "same bytes; CPU µs/req is the workers' CPU time per request. Runs where one "
         f"worker did more than {load.balance_limit:.0%} of the work, or other processes kept "
-        f"more than {load.noise_limit} CPUs busy, were started again "
+        f"more than {load.noise_limit} CPUs busy, were started again; medians leave out "
+        "runs that still looked skewed "
         "(see bench/README.md). " + _noise(results, load.noise_limit),
         "## Throughput: service vs bare Falcon serving the same bytes",
         throughput_table(results),

@@ -35,6 +35,7 @@ class Sample:
     cpu_us_per_request: float  # workers' CPU time (user + system) per request
     attempts: int
     others: float  # CPUs kept busy meanwhile by anything but these workers and wrk
+    valid: bool  # both workers busy and a quiet machine; otherwise only the last attempt
 
 
 @dataclass
@@ -43,8 +44,15 @@ class RowResult:
     row: Row
     runs: dict[str, list[Sample]] = field(default_factory=dict)
 
+    def counted(self, target: str) -> list[Sample]:
+        """The valid runs, or every run when none was valid."""
+        return [s for s in self.runs[target] if s.valid] or self.runs[target]
+
     def median(self, target: str, value: Callable[[Sample], float]) -> float:
-        return statistics.median(value(s) for s in self.runs[target])
+        return statistics.median(value(s) for s in self.counted(target))
+
+    def unsure(self) -> bool:
+        return any(not s.valid for target in self.runs for s in self.counted(target))
 
     def errors(self) -> int:
         return sum(s.wrk.errors for runs in self.runs.values() for s in runs)
@@ -76,8 +84,8 @@ def service_and_bare(site: Site, paths: list[str], tmp: Path,
             yield service, bare, stored
 
 
-def _steady(meter: Meter, load: Load, spread: bool, wrk_pid: int) -> bool:
-    """Whether a run in progress is worth finishing: both workers busy, a quiet machine."""
+def _steady(meter: Meter, load: Load, spread: bool, wrk_pid: int | None = None) -> bool:
+    """Whether a run is worth keeping: both workers busy, a quiet machine."""
     reading = meter.read(wrk_pid)
     return (reading.others <= load.noise_limit
             and (not spread or reading.busiest_share <= load.balance_limit))
@@ -95,7 +103,8 @@ def sample(server: Server, row: Row, stored: dict[str, Stored], load: Load) -> S
             continue
         reading = meter.read()
         return Sample(result, reading.busiest_share,
-                      reading.workers_s * 1e6 / max(result.requests, 1), attempt, reading.others)
+                      reading.workers_s * 1e6 / max(result.requests, 1), attempt, reading.others,
+                      _steady(meter, load, spread))
     raise AssertionError("the last attempt always completes")
 
 
