@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+from bisect import bisect_left, insort
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -34,6 +35,11 @@ class Snapshot:
     # Slugs the editor removed, with the date: shown as "no longer listed", never an error.
     removed: Mapping[str, dt.date] = field(default_factory=lambda: MappingProxyType({}))
 
+    # For the next incremental reload: posts by id, their hashes, and the sum of those.
+    _by_id: dict[str, Post] = field(default_factory=dict, compare=False, repr=False)
+    _hashes: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _post_sum: int = field(default=0, compare=False, repr=False)
+    _oldest_first: list[Post] = field(default_factory=list, compare=False, repr=False)
     # PERF: (computed at, valid until, dates): the dates hold until the next local midnight.
     _dates: list[tuple[dt.datetime, dt.datetime, tuple[dt.date, ...]]] = field(
         default_factory=list, compare=False, repr=False)
@@ -50,32 +56,78 @@ class Snapshot:
         return dates
 
 
-def _content_hash(posts: list[Post], strikes: list[Strike],
-                  removed: Mapping[str, dt.date]) -> str:
-    digest = hashlib.blake2b(digest_size=10)
+_MOD = 1 << 128
+
+
+def _post_hash(post: Post, digest: str) -> int:
+    # The thumbnail's local copy is this service's addition: part of what visitors see.
+    local = post.image.local if post.image and post.image.local else ""
+    raw = hashlib.blake2b(f"{digest}|{local}".encode(), digest_size=16).digest()
+    return int.from_bytes(raw, "big")
+
+
+def _version(post_sum: int, strikes: list[Strike], removed: Mapping[str, dt.date]) -> str:
+    """A content hash that does not depend on how a worker got here.
+
+    Posts count through the sum of their hashes (order-free, so it can be updated
+    for just the posts that changed); strikes and tombstones are hashed whole.
+    Every worker thus computes the same version, hence the same ETags.
+    """
+    digest = hashlib.blake2b(post_sum.to_bytes(16, "big"), digest_size=10)
     digest.update(orjson.dumps({k: v.isoformat() for k, v in removed.items()}))
-    # PERF: orjson serialises dataclasses itself, ten times faster than asdict().
-    for post in posts:
-        digest.update(orjson.dumps(post))
     for strike in strikes:
-        digest.update(orjson.dumps(strike))
+        digest.update(orjson.dumps(strike))  # PERF: orjson serialises dataclasses itself
     return digest.hexdigest()
 
 
-def build_snapshot(store: Store, now: dt.datetime) -> Snapshot:
-    generation, posts, strikes, sources = store.read_all()
-    removed = store.removed()
-    successes = [s.last_success for s in sources if s.last_success]
+def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = None
+                   ) -> Snapshot:
+    """Read the store into a snapshot; with `previous`, read only the posts changed since.
+
+    NOTE: an incremental build takes over `previous`'s private indexes (they are used
+    only for reloading, which is serialised); `previous` itself stays valid for readers.
+    """
+    reading = store.read_since(previous.generation if previous is not None else None)
+    if previous is None:
+        hashes = {post.id: _post_hash(post, digest) for post, digest in reading.posts}
+        by_id = {post.id: post for post, _ in reading.posts}
+        oldest_first = list(reversed(by_id.values()))  # the store gives newest first
+        post_sum = sum(hashes.values()) % _MOD
+        posts = tuple(by_id.values())
+    else:
+        hashes, by_id, oldest_first = previous._hashes, previous._by_id, previous._oldest_first
+        post_sum = previous._post_sum
+        for post, digest in reading.posts:
+            old = by_id.get(post.id)
+            if old is not None:
+                # PERF: a bisection and a memmove per changed post, not a sort of them all.
+                del oldest_first[bisect_left(oldest_first, _order(old), key=_order)]
+            insort(oldest_first, post, key=_order)
+            post_sum -= hashes.get(post.id, 0)
+            hashes[post.id] = _post_hash(post, digest)
+            post_sum += hashes[post.id]
+            by_id[post.id] = post
+        post_sum %= _MOD
+        posts = tuple(reversed(oldest_first)) if reading.posts else previous.posts
+    successes = [s.last_success for s in reading.sources if s.last_success]
     return Snapshot(
-        version=_content_hash(posts, strikes, removed),
+        version=_version(post_sum, reading.strikes, reading.removed),
         as_of=max(successes) if successes else now,
-        generation=generation,
-        posts=tuple(posts),
-        strikes=MappingProxyType({s.slug: s for s in strikes}),
-        sources=tuple(sources),
-        timezones=tuple(sorted({s.timezone for s in strikes})),
-        removed=MappingProxyType(removed),
+        generation=reading.generation,
+        posts=posts,
+        strikes=MappingProxyType({s.slug: s for s in reading.strikes}),
+        sources=tuple(reading.sources),
+        timezones=tuple(sorted({s.timezone for s in reading.strikes})),
+        removed=MappingProxyType(reading.removed),
+        _by_id=by_id,
+        _hashes=hashes,
+        _post_sum=post_sum,
+        _oldest_first=oldest_first,
     )
+
+
+def _order(post: Post) -> tuple[dt.datetime, str]:
+    return post.published, post.id
 
 
 class SnapshotSource:
@@ -96,7 +148,7 @@ class SnapshotSource:
         if generation != self._snapshot.generation and self._lock.acquire(blocking=False):
             try:
                 if generation != self._snapshot.generation:
-                    self._snapshot = build_snapshot(self._store, self._clock())
+                    self._snapshot = build_snapshot(self._store, self._clock(), self._snapshot)
             finally:
                 self._lock.release()
         return self._snapshot

@@ -12,11 +12,12 @@ workers compare it to decide whether to rebuild their snapshot.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import orjson
 
 from widget.model import Image, Kind, Media, Outcome, Post, SourceStatus, Status, Strike
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE posts (
@@ -70,7 +71,31 @@ _MIGRATIONS: dict[int, str] = {
     3: """
     CREATE TABLE removed (slug TEXT PRIMARY KEY, removed_on TEXT NOT NULL);
     """,
+    # Incremental snapshot reloads: each post row remembers the generation that last
+    # changed it, and a digest of its content, so a worker reads only what changed.
+    4: """
+    ALTER TABLE posts ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE posts ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+    CREATE INDEX posts_by_rev ON posts (rev);
+    CREATE INDEX posts_by_source ON posts (source);
+    """,
 }
+
+
+def post_digest(post: Post) -> str:
+    """A digest of what the source said about a post (not of this service's additions)."""
+    return hashlib.blake2b(orjson.dumps(post), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What changed in the store since a generation (everything, from generation None)."""
+
+    generation: int
+    posts: list[tuple[Post, str]]  # (post, digest), newest first
+    strikes: list[Strike]
+    sources: list[SourceStatus]
+    removed: dict[str, dt.date]
 
 
 class StoreError(Exception):
@@ -167,6 +192,9 @@ class Store:
             else:
                 self._db.execute("COMMIT")
 
+    def _generation(self, db: sqlite3.Connection) -> int:
+        return int(db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+
     def _bump(self, db: sqlite3.Connection) -> None:
         db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
 
@@ -178,21 +206,35 @@ class Store:
             (p.id, p.source, p.url, p.title, p.excerpt, p.content_html, _iso(p.published),
              _iso(p.modified), orjson.dumps(list(p.categories)).decode(),
              orjson.dumps(list(p.tags)).decode(),
-             orjson.dumps(asdict(p.image)).decode() if p.image else None, p.lang)
+             orjson.dumps(asdict(p.image)).decode() if p.image else None, p.lang,
+             post_digest(p))
             for p in posts
         ]
         with self.transaction() as db:
+            rev = self._generation(db) + 1
+            # Only rows whose content changed get the new generation: an unchanged feed
+            # costs the serving workers nothing at their next reload.
             db.executemany(
-                """INSERT INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                """INSERT INTO posts (id, source, url, title, excerpt, content_html, published,
+                                      modified, categories, tags, image, lang, digest, rev)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT (id) DO UPDATE SET
                      url=excluded.url, title=excluded.title, excerpt=excluded.excerpt,
                      content_html=excluded.content_html, published=excluded.published,
                      modified=excluded.modified, categories=excluded.categories,
-                     tags=excluded.tags, image=excluded.image, lang=excluded.lang""",
-                rows,
+                     tags=excluded.tags, image=excluded.image, lang=excluded.lang,
+                     digest=excluded.digest, rev=excluded.rev
+                   WHERE posts.digest IS NOT excluded.digest""",
+                [(*row, rev) for row in rows],
             )
-            db.executemany("INSERT OR REPLACE INTO media VALUES (?, ?, ?, ?)",
-                           [(m.url, m.name, m.content_type, m.data) for m in media])
+            for m in media:
+                db.execute("INSERT OR REPLACE INTO media VALUES (?, ?, ?, ?)",
+                           (m.url, m.name, m.content_type, m.data))
+                # A post whose thumbnail was just copied is shown differently: mark it.
+                db.execute(
+                    """UPDATE posts SET rev = ? WHERE image IS NOT NULL AND
+                       coalesce(json_extract(image, '$.thumbnail'),
+                                json_extract(image, '$.url')) = ?""", (rev, m.url))
             db.execute(
                 """INSERT INTO sources (name, kind, last_attempt, last_success, last_error)
                    VALUES (?, ?, ?, ?, NULL)
@@ -245,6 +287,21 @@ class Store:
             rows = self._db.execute("SELECT slug, removed_on FROM removed ORDER BY slug")
             return {slug: dt.date.fromisoformat(day) for slug, day in rows}
 
+    def _media_for(self, rows: list[sqlite3.Row]) -> dict[str, str]:
+        urls = set()
+        for row in rows:
+            if row["image"]:
+                image = orjson.loads(row["image"])
+                urls.add(image.get("thumbnail") or image["url"])
+        found: dict[str, str] = {}
+        ordered = sorted(urls)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(
+                f"SELECT url, name FROM media WHERE url IN ({marks})", chunk).fetchall())
+        return found
+
     def media_urls(self) -> dict[str, str]:
         """Upstream image URL -> the name it is served under (/media/NAME)."""
         with self._lock:
@@ -258,15 +315,27 @@ class Store:
 
     def read_all(self) -> tuple[int, list[Post], list[Strike], list[SourceStatus]]:
         """Everything, read inside one transaction so the parts agree with each other."""
-        with self._lock:
-            return self._read_all()
+        reading = self.read_since(None)
+        return reading.generation, [p for p, _ in reading.posts], reading.strikes, \
+            reading.sources
 
-    def _read_all(self) -> tuple[int, list[Post], list[Strike], list[SourceStatus]]:
+    def read_since(self, generation: int | None) -> Reading:
+        """Posts changed after `generation` (all when None), and everything else whole,
+        read inside one transaction so the parts agree with each other."""
+        with self._lock:
+            return self._read_since(generation)
+
+    def _read_since(self, since: int | None) -> Reading:
         self._db.execute("BEGIN")
         try:
             generation = self.generation()
-            posts = [_post_from(r) for r in self._db.execute(
-                "SELECT * FROM posts ORDER BY published DESC, id DESC")]
+            if since is None:
+                rows = self._db.execute(
+                    "SELECT * FROM posts ORDER BY published DESC, id DESC").fetchall()
+            else:
+                # NOTE: no ORDER BY here, or SQLite walks the date index over every row.
+                rows = self._db.execute("SELECT * FROM posts WHERE rev > ?",
+                                        (since,)).fetchall()
             strikes = [_strike_from(r[0]) for r in self._db.execute(
                 "SELECT data FROM strikes ORDER BY position")]
             counts = dict(self._db.execute("SELECT source, COUNT(*) FROM posts GROUP BY source")
@@ -276,12 +345,17 @@ class Store:
                              _when(r["last_success"]), r["last_error"], counts.get(r["name"], 0))
                 for r in self._db.execute("SELECT * FROM sources ORDER BY name")
             ]
-            media = self.media_urls()
+            media = self._media_for(rows) if since is not None else self.media_urls()
+            removed = self.removed()
         finally:
             self._db.execute("COMMIT")
-        # A post's thumbnail is served from here when the sync could copy it.
-        posts = [_with_local(p, media) for p in posts]
-        return generation, posts, strikes, sources
+        posts = []
+        for row in rows:
+            post = _post_from(row)
+            digest = row["digest"] or post_digest(post)
+            # A post's thumbnail is served from here when the sync could copy it.
+            posts.append((_with_local(post, media), digest))
+        return Reading(generation, posts, strikes, sources, removed)
 
     def __enter__(self) -> Store:
         return self

@@ -1,0 +1,67 @@
+"""Incremental snapshot reloads give exactly what a full read gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from widget.model import Image, Media, Post
+from widget.snapshot import build_snapshot
+from widget.store import Store
+
+NOW = dt.datetime(2025, 7, 24, 12, 0, tzinfo=dt.UTC)
+
+
+def post(n: int, title: str = "") -> Post:
+    when = NOW - dt.timedelta(hours=n)
+    return Post(id=f"s-{n}", source="s", url=f"https://org.example/{n}/",
+                title=title or f"Post {n}", excerpt="e", content_html="<p>c</p>",
+                published=when, modified=when, categories=("A",),
+                image=Image(f"https://org.example/{n}.jpg") if n % 2 else None)
+
+
+def same(a, b) -> None:  # type: ignore[no-untyped-def]
+    assert a.version == b.version
+    assert a.posts == b.posts
+    assert dict(a.strikes) == dict(b.strikes)
+
+
+def test_incremental_reload_equals_a_full_read(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.save_posts("s", "feed", [post(n) for n in range(20)], NOW)
+        first = build_snapshot(store, NOW)
+        # An unchanged sync bumps the generation but no post.
+        store.save_posts("s", "feed", [post(n) for n in range(20)], NOW)
+        unchanged = build_snapshot(store, NOW, first)
+        assert unchanged.version == first.version and unchanged.posts is first.posts
+        # A changed title, a new post, a thumbnail copied later.
+        store.save_posts("s", "feed", [post(3, "Changed"), post(25)], NOW,
+                         [Media("https://org.example/5.jpg", "abc.jpg", "image/jpeg", b"x")])
+        incremental = build_snapshot(store, NOW, unchanged)
+        full = build_snapshot(store, NOW)
+        same(incremental, full)
+        assert incremental.version != first.version
+        titles = {p.id: p.title for p in incremental.posts}
+        assert titles["s-3"] == "Changed" and "s-25" in titles
+        image = next(p.image for p in incremental.posts if p.id == "s-5")
+        assert image is not None and image.local == "/media/abc.jpg"
+        assert [p.id for p in incremental.posts][:2] == ["s-0", "s-1"]
+        assert len(incremental.posts) == 21
+
+
+def test_version_does_not_depend_on_the_reload_path(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.save_posts("s", "feed", [post(n) for n in range(5)], NOW)
+        # Two workers at the same state; an incremental build takes over its base's
+        # indexes, so each worker has its own.
+        a, a_too = build_snapshot(store, NOW), build_snapshot(store, NOW)
+        store.save_posts("s", "feed", [post(1, "One")], NOW)
+        b = build_snapshot(store, NOW, a)
+        store.save_posts("s", "feed", [post(2, "Two")], NOW)
+        via_steps = build_snapshot(store, NOW, b)
+        direct = build_snapshot(store, NOW, a_too)
+        fresh = build_snapshot(store, NOW)
+        same(via_steps, direct)
+        same(direct, fresh)
+        assert dataclasses.replace(fresh).generation == via_steps.generation
