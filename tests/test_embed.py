@@ -46,7 +46,8 @@ def test_frame_ancestors_allow_list(demo_config, demo_store, clock) -> None:  # 
     config = demo_config.with_(frame_ancestors="https://ally.example https://b.example")
     app = falcon.testing.TestClient(create_app(config, store=demo_store, clock=clock))
     csp = app.simulate_get("/embed/news").headers["content-security-policy"]
-    assert csp.endswith("frame-ancestors https://ally.example https://b.example")
+    assert csp.endswith("frame-ancestors 'self' https://ally.example https://b.example")
+    assert "form-action 'self'" in csp
 
 
 def test_strike_counter_page(client: falcon.testing.TestClient, clock: Clock) -> None:

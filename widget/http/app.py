@@ -12,7 +12,7 @@ import orjson
 
 from widget.assets import Assets, default_assets
 from widget.config import Config, load_config
-from widget.http import api, badge, embed, feeds, oembed
+from widget.http import api, badge, builder, embed, feeds, oembed
 from widget.http.caching import HTTPCaching
 from widget.http.errors import serialize_error
 from widget.http.openapi import openapi_document
@@ -76,7 +76,7 @@ def create_app(config: Config, *, store: Store | None = None,
     app.add_route("/widget.js", embed.Loader(assets["widget.js"]))
 
     services = Services(config, store, snapshots, rendered, pages, assets, clock)
-    for family in (badge, feeds, oembed):
+    for family in (badge, feeds, oembed, builder):
         family.register(app, services)
     return app
 

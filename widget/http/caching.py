@@ -60,6 +60,11 @@ class Lifetime:
                 f"stale-while-revalidate={self.swr}, stale-if-error={stale_if_error}")
 
 
+def _ancestors(setting: str) -> str:
+    # The builder previews the widgets in a frame of its own: 'self' is always allowed.
+    return setting if setting.strip() == "*" else f"'self' {setting}"
+
+
 class HTTPCaching:
     def __init__(self, config: Config, clock: Callable[[], dt.datetime]):
         self._config = config
@@ -67,7 +72,7 @@ class HTTPCaching:
         self._csp = ("default-src 'none'; script-src 'self'; style-src 'self'; "
                      "img-src 'self' data:; connect-src 'self'; frame-src 'self'; "
                      "base-uri 'none'; "
-                     f"form-action 'none'; frame-ancestors {config.frame_ancestors}")
+                     f"form-action 'self'; frame-ancestors {_ancestors(config.frame_ancestors)}")
         self._clock = clock
         self._default = Lifetime(config.max_age, config.s_maxage, config.stale_while_revalidate)
         # PERF: (Cache-Control, Expires) per (second, freshness limit): formatting dates and

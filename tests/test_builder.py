@@ -1,0 +1,465 @@
+"""The widget builder at / and the API page at /api: snippet functions, server-side
+rendering of every choice, escaping, and readable 400s."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape as html_unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import falcon.testing
+import pytest
+
+from tests.conftest import Clock, assert_problem
+from widget.config import Config, load_config
+from widget.http.app import create_app
+from widget.http.openapi import openapi_document
+from widget.i18n import translations
+from widget.render.options import EmbedOptions, parse_options
+from widget.render.snippets import (
+    BADGE_HEIGHT,
+    BADGE_STYLES,
+    Badge,
+    Embed,
+    Size,
+    badge_bbcode,
+    badge_html,
+    badge_markdown,
+    badge_snippets,
+    iframe,
+    oembed_link,
+    script_tag,
+    widget_snippets,
+)
+from widget.store import Store
+from widget.sync import sync_all
+
+BASE = "http://127.0.0.1:8000"
+EVIL = 'Zehra <script>alert("x")</script> & [Kurtay] *_`'
+
+
+class Page(HTMLParser):
+    """The parts of a builder page a test looks at, as the browser would see them."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.textareas: dict[str, str] = {}
+        self._area: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, named))
+        if tag == "textarea":
+            self._area = named["id"].removeprefix("b-snippet-")
+            self.textareas[self._area] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._area = None
+
+    def handle_data(self, data: str) -> None:
+        if self._area is not None:
+            self.textareas[self._area] += data
+
+    def first(self, tag: str, **attrs: str) -> dict[str, str] | None:
+        for name, found in self.tags:
+            if name == tag and all(found.get(k) == v for k, v in attrs.items()):
+                return found
+        return None
+
+
+def get(client: falcon.testing.TestClient, query: str = "", path: str = "/"
+        ) -> falcon.testing.Result:
+    return client.simulate_get(path, query_string=query)
+
+
+# --- the snippet functions ----------------------------------------------------------------
+
+
+def test_script_tag_is_the_readme_snippet() -> None:
+    embed = Embed("https://widgets.example.org", "strike", EmbedOptions(), "zehra-kurtay")
+    assert script_tag(embed, "Zehra Kurtay: hunger strike") == (
+        '<a class="solidarity-widget" href="https://widgets.example.org/embed/strike/'
+        'zehra-kurtay">Zehra Kurtay: hunger strike</a>\n'
+        '<script async src="https://widgets.example.org/widget.js"></script>')
+    news = Embed("https://widgets.example.org", "news", EmbedOptions(limit=5, lang="fr"))
+    assert script_tag(news, "Latest news", Size(320, 180)) == (
+        '<a class="solidarity-widget" href="https://widgets.example.org/embed/news?lang=fr" '
+        'data-width="320" data-height="180">Latest news</a>\n'
+        '<script async src="https://widgets.example.org/widget.js"></script>')
+
+
+@pytest.mark.parametrize("widget, slug, size, width, height", [
+    ("strike", "zehra-kurtay", Size(), "100%", "200"),
+    ("news", "", Size(), "100%", "440"),
+    ("strikes", "", Size(), "100%", "520"),
+    ("news", "", Size(300, 600), "300", "600"),
+    ("strike", "zehra-kurtay", Size(None, 90), "100%", "90"),
+])
+def test_iframe_takes_the_size_or_the_widgets_default(widget: str, slug: str, size: Size,
+                                                      width: str, height: str) -> None:
+    embed = Embed(BASE, widget, EmbedOptions(theme="dark"), slug)
+    (tag,) = Page(iframe(embed, "T", size)).tags
+    assert tag == ("iframe", {
+        "src": embed.url, "title": "T", "width": width, "height": height,
+        "style": "border:0" if size.width is None else "border:0;max-width:100%",
+        "loading": "lazy", "referrerpolicy": "no-referrer",
+        "sandbox": "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"})
+
+
+@pytest.mark.parametrize("widget, options, query", [
+    ("strike", EmbedOptions(limit=3, images="off", status="all", lang="de"), "?lang=de"),
+    ("strikes", EmbedOptions(limit=3, images="off", category="x"), "?limit=3"),
+    ("news", EmbedOptions(limit=3, images="off", status="ended"), "?limit=3&images=off"),
+    ("news", EmbedOptions(accent="c0392b", theme="dark", layout="compact",
+                          background="transparent"),
+     "?theme=dark&accent=c0392b&layout=compact&background=transparent"),
+])
+def test_embed_urls_carry_only_what_the_widget_takes(widget: str, options: EmbedOptions,
+                                                     query: str) -> None:
+    embed = Embed(BASE, widget, options, "zehra-kurtay" if widget == "strike" else "")
+    assert embed.url.endswith(query) and "?" + embed.url.partition("?")[2] == query
+    # The embed page accepts every parameter the snippet gives it, and reads back the same.
+    parsed = parse_options(widget, dict(parse_qsl(urlsplit(embed.url).query)))
+    assert parsed == embed.options
+    assert oembed_link(embed) == embed.url
+
+
+def test_embed_refuses_what_cannot_be_embedded() -> None:
+    with pytest.raises(ValueError):
+        Embed(BASE, "badge", EmbedOptions())
+    with pytest.raises(ValueError):
+        Embed(BASE, "strike", EmbedOptions())
+    with pytest.raises(ValueError):
+        Embed(BASE, "news", EmbedOptions(), "zehra-kurtay")
+
+
+@pytest.mark.parametrize("badge, svg", [
+    (Badge(BASE, "zehra-kurtay"), "/badge/strike/zehra-kurtay.svg"),
+    (Badge(BASE, "zehra-kurtay", theme="auto"), "/badge/strike/zehra-kurtay.svg"),
+    (Badge(BASE, "zehra-kurtay", "for-the-badge", "ar", "dark"),
+     "/badge/strike/zehra-kurtay.svg?style=for-the-badge&lang=ar&theme=dark"),
+    (Badge(BASE, "a-b", "flat-square", "en", "light"), "/badge/strike/a-b.svg?style=flat-square"),
+])
+def test_badge_urls(badge: Badge, svg: str) -> None:
+    assert badge.url() == BASE + svg
+    assert badge.url("png") == BASE + svg.replace(".svg", ".png")
+    assert badge.height == BADGE_HEIGHT[badge.style]
+
+
+def test_badge_refuses_unknown_styles_themes_and_formats() -> None:
+    with pytest.raises(ValueError):
+        Badge(BASE, "x", style="plastic")
+    with pytest.raises(ValueError):
+        Badge(BASE, "x", theme="sepia")
+    with pytest.raises(ValueError):
+        Badge(BASE, "x").url("gif")
+
+
+def test_badge_heights_match_the_badge_renderer() -> None:
+    render = pytest.importorskip("widget.render.badge")
+    assert set(BADGE_STYLES) == set(render.STYLES)
+    for style in BADGE_STYLES:
+        assert BADGE_HEIGHT[style] == render.STYLE[style].height, style
+
+
+def test_every_badge_form() -> None:
+    counter = Embed(BASE, "strike", EmbedOptions(lang="fr"), "zehra-kurtay")
+    badge = Badge(BASE, "zehra-kurtay", "for-the-badge", "fr")
+    forms = {s.form: s.text for s in badge_snippets(badge, counter, "Zehra Kurtay")}
+    link = f"{BASE}/embed/strike/zehra-kurtay?lang=fr"
+    svg = f"{BASE}/badge/strike/zehra-kurtay.svg?style=for-the-badge&lang=fr"
+    png = svg.replace(".svg", ".png")
+    esc = "&amp;"
+    assert forms == {
+        "badge-html": f'<a href="{link}"><img src="{svg.replace("&", esc)}" '
+                      f'alt="Zehra Kurtay" height="28"></a>',
+        "badge-markdown": f"[![Zehra Kurtay]({svg})]({link})",
+        "badge-bbcode": f"[url={link}][img]{png}[/img][/url]",
+        "badge-email": f'<a href="{link}"><img src="{png.replace("&", esc)}" '
+                       f'alt="Zehra Kurtay" height="28"></a>',
+        "link": link,
+    }
+
+
+def test_names_are_escaped_in_every_form() -> None:
+    embed = Embed(BASE, "strike", EmbedOptions(lang="fr"), "zehra-kurtay")
+    badge = Badge(BASE, "zehra-kurtay")
+    for snippet in (script_tag(embed, EVIL), iframe(embed, EVIL), badge_html(badge, BASE, EVIL)):
+        assert "<script>alert" not in snippet and '"x"' not in snippet
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; [Kurtay]" in snippet
+    # The parsed HTML gives back exactly the name.
+    (a, script) = Page(script_tag(embed, EVIL)).tags
+    assert a[1]["href"] == embed.url and script[1]["src"] == BASE + "/widget.js"
+    assert Page(iframe(embed, EVIL)).tags[0][1]["title"] == EVIL
+    assert Page(badge_html(badge, BASE, EVIL)).tags[1][1]["alt"] == EVIL
+    markdown = badge_markdown(badge, embed.url, EVIL + "\n  ~~x~~")
+    assert markdown.startswith(
+        r'[![Zehra \<script\>alert("x")\</script\> \& \[Kurtay\] \*\_\` \~\~x\~\~]('
+        + badge.url() + ")](")
+
+
+def test_urls_cannot_break_out_of_markdown_or_bbcode() -> None:
+    badge = Badge("https://w.example/a b(c)[d]", "zehra-kurtay")
+    link = "https://w.example/x?y=[1](2) 3"
+    markdown = badge_markdown(badge, link, "Z")
+    bbcode = badge_bbcode(badge, link)
+    destinations = re.findall(r"\]\(([^)]*)\)", markdown)
+    assert destinations == ["https://w.example/a%20b%28c%29%5Bd%5D/badge/strike/zehra-kurtay.svg",
+                            "https://w.example/x?y=%5B1%5D%282%29%203"]
+    assert bbcode == ("[url=https://w.example/x?y=%5B1%5D%282%29%203][img]https://w.example/"
+                      "a%20b%28c%29%5Bd%5D/badge/strike/zehra-kurtay.png[/img][/url]")
+
+
+def test_widget_snippets_are_the_three_forms_most_capable_first() -> None:
+    embed = Embed(BASE, "news", EmbedOptions())
+    assert [s.form for s in widget_snippets(embed, "Latest news")] == ["script", "iframe", "link"]
+
+
+# --- the builder page ---------------------------------------------------------------------
+
+
+def test_builder_defaults_to_the_first_ongoing_strikes_counter(
+        client: falcon.testing.TestClient) -> None:
+    result = get(client)
+    assert result.status_code == 200
+    assert result.headers["content-type"] == "text/html; charset=utf-8"
+    assert result.headers["content-security-policy"].startswith(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; ")
+    assert "set-cookie" not in result.headers
+    assert result.headers["cache-control"].startswith("public, max-age=300")
+    assert result.headers["etag"]
+    html = result.text
+    assert "<script>" not in html and "style=\"" not in html.split("<textarea")[0]
+    assert "<style" not in html and not re.search(r"\son\w+=", html)
+    page = Page(html)
+    embed = Embed(BASE, "strike", EmbedOptions(), "zehra-kurtay")
+    title = "Zehra Kurtay: hunger strike"
+    assert page.textareas == {s.form: s.text for s in widget_snippets(embed, title)}
+    assert page.first("iframe", id="b-preview-frame")["src"] == embed.path  # type: ignore[index]
+    assert page.first("input", name="widget", value="strike", checked="") is not None
+    assert page.first("option", value="zehra-kurtay", selected="") is not None
+    assert page.first("form", id="b-form")["method"] == "get"  # type: ignore[index]
+    # Every option of the JSON API's OpenAPI document and its page are linked.
+    assert page.first("a", href="/api/v1/openapi.json") and page.first("a", href="/api")
+
+
+def test_every_control_has_a_label(client: falcon.testing.TestClient) -> None:
+    page = Page(get(client).text)
+    labelled = {attrs["for"] for tag, attrs in page.tags if tag == "label"}
+    for tag, attrs in page.tags:
+        if tag in ("input", "select", "textarea") and attrs.get("type") != "hidden":
+            assert attrs["id"] in labelled, attrs
+
+
+CASES = [
+    # (query, kind of preview, its src, forms of snippets, a piece of the first snippet)
+    ("widget=news&limit=3&images=off&lang=de", "iframe", "/embed/news?lang=de&limit=3&images=off",
+     ["script", "iframe", "link"], 'href="http://127.0.0.1:8000/embed/news?lang=de&amp;limit=3'
+                                   '&amp;images=off">Aktuelle Nachrichten</a>'),
+    ("widget=strikes&theme=dark&layout=compact&limit=2", "iframe",
+     "/embed/strikes?theme=dark&layout=compact&limit=2", ["script", "iframe", "link"],
+     ">Hunger strikes</a>"),
+    ("widget=strike&strike=ali-hasan-akgul&accent=%23C0392B&background=transparent&width=320"
+     "&height=180", "iframe",
+     "/embed/strike/ali-hasan-akgul?accent=c0392b&background=transparent",
+     ["script", "iframe", "link"], 'data-width="320" data-height="180">Ali Hasan Akgül: hunger '
+                                   'strike</a>'),
+    ("widget=badge&strike=s-r-y-type-prisons&style=for-the-badge&theme=dark&lang=ar", "img",
+     "/badge/strike/s-r-y-type-prisons.svg?style=for-the-badge&lang=ar&theme=dark",
+     ["badge-html", "badge-markdown", "badge-bbcode", "badge-email", "link"],
+     '<a href="http://127.0.0.1:8000/embed/strike/s-r-y-type-prisons?theme=dark&amp;lang=ar">'),
+    # Blank fields are "the default", as a form sends them; choices that do not apply to
+    # the widget are left out of its snippets.
+    ("widget=strike&strike=zehra-kurtay&theme=auto&accent=&lang=en&layout=full&limit=7"
+     "&images=off&width=&height=&style=flat", "iframe", "/embed/strike/zehra-kurtay",
+     ["script", "iframe", "link"], '<a class="solidarity-widget" href="http://127.0.0.1:8000/'
+                                   'embed/strike/zehra-kurtay">'),
+]
+
+
+@pytest.mark.parametrize("query, tag, src, forms, piece", CASES)
+def test_each_choice_is_rendered_by_the_server(client: falcon.testing.TestClient, query: str,
+                                               tag: str, src: str, forms: list[str],
+                                               piece: str) -> None:
+    result = get(client, query)
+    assert result.status_code == 200, result.text
+    page = Page(result.text)
+    preview = page.first(tag, id="b-preview-frame" if tag == "iframe" else "b-preview-badge")
+    assert preview is not None and preview["src"] == src
+    assert list(page.textareas) == forms
+    first = page.textareas[forms[0]]
+    assert piece in first, first
+    assert page.textareas["link"].startswith(BASE + "/embed/")
+    # The state is a URL: asking for it gives the same page.
+    state = page.first("form", id="b-form")["data-state"]  # type: ignore[index]
+    again = Page(get(client, state.removeprefix("?")).text)
+    assert again.textareas == page.textareas
+
+
+def test_the_preview_frame_reserves_the_chosen_size(client: falcon.testing.TestClient) -> None:
+    page = Page(get(client, "widget=news&width=300&height=500").text)
+    frame = page.first("iframe", id="b-preview-frame")
+    assert frame is not None and (frame["width"], frame["height"]) == ("300", "500")
+    frame = Page(get(client, "widget=news").text).first("iframe", id="b-preview-frame")
+    assert frame is not None and "width" not in frame and frame["height"] == "440"
+
+
+def test_choices_that_do_not_apply_are_hidden(client: falcon.testing.TestClient) -> None:
+    page = Page(get(client, "widget=badge").text)
+    hiding = [attrs for _tag, attrs in page.tags if "data-for" in attrs]
+    assert len(hiding) >= 5
+    for attrs in hiding:
+        assert ("hidden" in attrs) == ("badge" not in attrs["data-for"].split()), attrs
+
+
+def test_the_strike_list_shows_every_strike_grouped(client: falcon.testing.TestClient) -> None:
+    html = get(client).text
+    ongoing, ended = html.split('<optgroup label="Ended">')
+    assert 'value="zehra-kurtay"' in ongoing and 'value="s-r-y-type-prisons"' in ongoing
+    assert 'value="ali-hasan-akgul"' in ended
+
+
+@pytest.mark.parametrize("query, name", [
+    ("widget=clock", "widget"),
+    ("strike=nobody", "strike"),
+    ("accent=zz", "accent"),
+    ("widget=news&limit=50", "limit"),
+    ("width=5", "width"),
+    ("height=abc", "height"),
+    ("width=%C2%B2", "width"),  # "²" is a digit to str.isdigit(), not to int()
+    ("width=%D9%A3%D9%A2%D9%A0", "width"),  # Arabic-Indic 320: ASCII digits only
+    ("style=plastic", "style"),
+    ("theme=sepia", "theme"),
+    ("lang=xx", "lang"),
+    ("ui=xx", "ui"),
+    ("colour=red", "colour"),
+    ("theme=dark&theme=light", "theme"),
+])
+def test_a_wrong_choice_is_a_readable_400_naming_it(client: falcon.testing.TestClient,
+                                                    query: str, name: str) -> None:
+    result = get(client, query)
+    assert result.status_code == 400
+    assert result.headers["content-type"] == "text/html; charset=utf-8"
+    assert result.headers["cache-control"] == "public, max-age=60"
+    html = result.text
+    assert 'role="alert"' in html
+    assert f"The choice “{name}” is not valid:" in html
+    page = Page(html)
+    assert page.textareas == {}  # no snippet for choices that do not work
+    assert page.first("form", id="b-form") is not None  # but the form, to correct them
+
+
+def test_a_wrong_choice_keeps_the_interface_language(client: falcon.testing.TestClient) -> None:
+    html = get(client, "ui=ar&accent=zz").text
+    assert '<html lang="ar" dir="rtl">' in html
+    # What was typed stays in the field, to be corrected.
+    accent = Page(html).first("input", id="b-accent")
+    assert accent is not None and accent["value"] == "zz" and accent["aria-invalid"] == "true"
+    # The form shows the choices of the widget asked for, not of the defaults.
+    page = Page(get(client, "widget=news&accent=zz").text)
+    limit = page.first("fieldset", **{"data-for": "news strikes"})
+    assert limit is not None and "hidden" not in limit
+    assert page.first("input", id="b-widget-news", checked="") is not None
+
+
+@pytest.mark.parametrize("code, direction", [("fr", "ltr"), ("ar", "rtl"), ("ku", "ltr")])
+def test_the_builder_speaks_each_interface_language(client: falcon.testing.TestClient,
+                                                    code: str, direction: str) -> None:
+    html = get(client, f"ui={code}").text
+    assert f'<html lang="{code}" dir="{direction}">' in html
+    page = Page(html)
+    # The widget speaks the builder's language unless told otherwise…
+    assert page.first("option", value=code, selected="") is not None
+    assert f"?lang={code}" in page.textareas["link"]
+    # …and the form keeps the interface language when it is sent.
+    assert page.first("input", type="hidden", name="ui", value=code) is not None
+    # Each language is offered in its own name, with its own lang.
+    assert page.first("a", hreflang="ar", lang="ar") is not None
+    # The snippet's title is in the widget's language.
+    news = Page(get(client, f"ui={code}&widget=news").text).textareas["script"]
+    assert f">{translations(code).gettext('Latest news')}</a>" in news
+    assert ">Latest news</a>" not in news
+
+
+def test_switching_the_interface_language_keeps_the_choices(
+        client: falcon.testing.TestClient) -> None:
+    page = Page(get(client, "widget=news&limit=3").text)
+    links = {a["hreflang"]: a["href"] for tag, a in page.tags if tag == "a" and "hreflang" in a}
+    assert links["en"] == "/?widget=news&limit=3"
+    assert links["fr"] == "/?ui=fr&widget=news&limit=3"  # the widget follows into French
+    page = Page(get(client, "widget=news&lang=de").text)
+    links = {a["hreflang"]: a["href"] for tag, a in page.tags if tag == "a" and "hreflang" in a}
+    assert links["fr"] == "/?ui=fr&widget=news&lang=de"  # a language chosen on purpose stays
+
+
+def test_builder_answers_head_and_304(client: falcon.testing.TestClient) -> None:
+    first = get(client, "widget=news")
+    assert client.simulate_head("/", query_string="widget=news").status_code == 200
+    again = client.simulate_get("/", query_string="widget=news",
+                                headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_the_link_snippet_is_understood_by_the_oembed_provider(
+        client: falcon.testing.TestClient) -> None:
+    for query in ("", "widget=news&lang=fr&limit=3", "widget=badge&theme=dark"):
+        link = Page(get(client, query).text).textareas["link"]
+        result = client.simulate_get("/oembed", params={"url": link})
+        assert result.status_code == 200, (query, result.text)
+        assert f'src="{link.replace("&", "&amp;")}"' in result.json["html"]
+
+
+@pytest.fixture
+def evil_client(demo_dir: Path, clock: Clock) -> falcon.testing.TestClient:
+    """The demo, with a strike whose name holds markup and quotes."""
+    strikes = demo_dir / "strikes.toml"
+    text = strikes.read_text(encoding="utf-8")
+    strikes.write_text(text.replace('name = "Zehra Kurtay"', "name = " + json.dumps(EVIL)),
+                       encoding="utf-8")
+    config: Config = load_config(demo_dir / "widget.toml", environ={})
+    store = Store(config.database)
+    assert all(r.ok for r in sync_all(config, store))
+    return falcon.testing.TestClient(create_app(config, store=store, clock=clock))
+
+
+def test_names_from_the_strikes_file_are_escaped_on_the_page(
+        evil_client: falcon.testing.TestClient) -> None:
+    for query in ("", "widget=badge"):
+        html = get(evil_client, query).text
+        assert "<script>alert" not in html
+        page = Page(html)
+        assert page.first("option", value="zehra-kurtay")  # listed
+        first = next(iter(page.textareas.values()))
+        # In the snippet, as a host page will receive it: escaped once, not twice.
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; [Kurtay]" in first
+        assert "<script>alert" not in first and EVIL in html_unescape(first)
+
+
+# --- /api -----------------------------------------------------------------------------------
+
+
+def test_api_page_lists_every_endpoint_of_the_openapi_document(
+        client: falcon.testing.TestClient) -> None:
+    result = get(client, path="/api")
+    assert result.status_code == 200
+    assert result.headers["content-type"] == "text/html; charset=utf-8"
+    html = result.text
+    for path in openapi_document(BASE)["paths"]:
+        assert f"<code dir=\"ltr\">GET {path}</code>" in html, path
+    page = Page(html)
+    assert page.first("a", href="/api/v1/openapi.json") is not None
+    assert page.first("a", href="/api", **{"aria-current": "page"}) is not None
+    assert page.first("a", href="/api/v1/strikes/zehra-kurtay") is not None
+    assert "<script" not in html  # nothing to run on this page
+
+
+def test_api_page_in_arabic_and_its_errors(client: falcon.testing.TestClient) -> None:
+    assert '<html lang="ar" dir="rtl">' in get(client, "ui=ar", "/api").text
+    assert_problem(get(client, "ui=xx", "/api"), 400, "ui")
+    assert_problem(get(client, "page=2", "/api"), 400, "page")
