@@ -50,7 +50,7 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = config.parent / f"gunicorn-{self.port}.log"
-        environ = dict(os.environ, WIDGET_BASE_URL=self.url, **(env or {}))
+        environ = {**os.environ, "WIDGET_BASE_URL": self.url, **(env or {})}
         command = [sys.executable, "-m", "widget", "--config", str(config), "serve",
                    "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)]
         with self.log.open("wb") as log:

@@ -102,9 +102,11 @@ def check(ctx: click.Context) -> None:
 
 
 def _register_strike_commands() -> None:
+    from widget.cli_build import build
     from widget.cli_strike import strike
 
     main.add_command(strike)
+    main.add_command(build)
 
 
 _register_strike_commands()

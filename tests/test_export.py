@@ -1,0 +1,363 @@
+"""The static export: every public URL as a file, the same bytes as the service, swapped
+in whole, and served by a real nginx with the service's headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote_plus, urlsplit
+
+import falcon.testing
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import DEMO
+from tests.nginx import Nginx, check_conf, fetch, need_nginx, static_server
+from widget.assets import default_assets
+from widget.cli import main
+from widget.config import Config, load_config
+from widget.export import (
+    INDEX,
+    MANIFEST,
+    MARKER,
+    NGINX_SNIPPET,
+    UNLISTED,
+    ExportError,
+    embed_option_sets,
+    export,
+)
+from widget.http.app import create_app
+from widget.i18n import LANGUAGES
+from widget.render.options import EmbedOptions
+from widget.store import Store
+from widget.sync import sync_all
+
+NOW = dt.datetime(2025, 7, 24, 12, 0, tzinfo=dt.UTC)
+BASE = "https://widgets.example.org"
+SLUGS = ["zehra-kurtay", "ali-hasan-akgul", "s-r-y-type-prisons"]
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256))
+THUMBS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">
+<channel><title>Thumbs</title><link>https://is4pp.example/</link><description>d</description>
+<item><title>Solidarity rally in Lyon</title><link>https://is4pp.example/2025/07/20/lyon/</link>
+<guid>lyon</guid><pubDate>Sun, 20 Jul 2025 10:00:00 +0200</pubDate>
+<description>A rally.</description><media:content url="file:thumb.jpg" medium="image"/></item>
+<item><title>Letters to the prisoners</title><link>https://is4pp.example/2025/07/21/letters/</link>
+<guid>letters</guid><pubDate>Mon, 21 Jul 2025 10:00:00 +0200</pubDate>
+<description>Write.</description></item>
+</channel></rss>"""
+
+
+@dataclass
+class Built:
+    config: Config
+    out: Path
+    manifest: dict  # type: ignore[type-arg]
+
+    def urls(self) -> dict[str, dict]:  # type: ignore[type-arg]
+        return {f["url"]: f for f in self.manifest["files"]}
+
+
+def demo_with_thumbnails(folder: Path) -> Config:
+    """The demo plus a feed whose post has a thumbnail, all from files: twelve posts."""
+    demo = folder / "demo"
+    shutil.copytree(DEMO, demo, ignore=shutil.ignore_patterns("var"))
+    (demo / "thumb.jpg").write_bytes(JPEG)
+    (demo / "thumbs.xml").write_text(THUMBS)
+    with (demo / "widget.toml").open("a") as toml:
+        toml.write('\n[[sources]]\nname = "thumbs"\ntype = "feed"\nurl = "file:thumbs.xml"\n')
+    config = load_config(demo / "widget.toml", environ={}).with_(base_url=BASE)
+    with Store(config.database) as store:
+        results = sync_all(config, store)
+    assert all(r.ok for r in results), results
+    return config
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    folder = tmp_path_factory.mktemp("export")
+    config = demo_with_thumbnails(folder)
+    out = folder / "site"
+    report = export(config, out, now=NOW)
+    manifest = orjson.loads((out / MANIFEST).read_bytes())
+    assert report.files == len(list(p for p in out.rglob("*") if p.is_file()))
+    return Built(config, out, manifest)
+
+
+@pytest.fixture(scope="module")
+def live(built: Built) -> falcon.testing.TestClient:
+    """The service itself, at the export's instant."""
+    return falcon.testing.TestClient(create_app(built.config, clock=lambda: NOW))
+
+
+def has_badges(live: falcon.testing.TestClient) -> bool:
+    return live.simulate_get("/badge/strike/zehra-kurtay.svg").status_code != 404
+
+
+def test_every_url_is_a_file_named_by_its_canonical_query(built: Built,
+                                                         live: falcon.testing.TestClient
+                                                         ) -> None:
+    urls = built.urls()
+    for item in built.manifest["files"]:
+        assert (built.out / item["file"]).stat().st_size == item["bytes"], item
+    # Embed pages: every theme x lang x layout, other options at their defaults.
+    sets = embed_option_sets()
+    assert len(sets) == 3 * len(LANGUAGES) * 2 == len({s.query() for s in sets})
+    embeds = [u for u in urls if u.startswith("/embed/")]
+    assert len(embeds) == len(sets) * (2 + len(SLUGS) + 1)  # news, strikes, each, unlisted
+    for options in sets:
+        assert options == EmbedOptions(theme=options.theme, lang=options.lang,
+                                       layout=options.layout)
+        assert f"/embed/strike/zehra-kurtay{options.query()}" in urls
+    assert not any("accent=" in u for u in urls)  # free-form: not exported
+    mapping = {
+        "/embed/news": "embed/news/" + INDEX,
+        "/embed/strike/zehra-kurtay?theme=dark&lang=tr&layout=compact":
+            "embed/strike/zehra-kurtay/theme=dark&lang=tr&layout=compact",
+        f"/embed/strike/{UNLISTED}?lang=ar": f"embed/strike/{UNLISTED}/lang=ar",
+        "/api/v1/strikes": "api/v1/strikes/" + INDEX,
+        "/api/v1/strikes?status=all": "api/v1/strikes/status=all",
+        "/api/v1/strikes/zehra-kurtay": "api/v1/strikes/zehra-kurtay/" + INDEX,
+        "/api/v1/openapi.json": "api/v1/openapi.json/" + INDEX,
+        "/api/v1/strikes/example-removed-strike":
+            "_status/410/api/v1/strikes/example-removed-strike",
+        "/feeds/strikes.atom": "feeds/strikes.atom/" + INDEX,
+        "/widget.js": "widget.js/" + INDEX,
+        f"/oembed?url={quote_plus(BASE + '/embed/news?lang=de')}&format=json":
+            "oembed/" + quote_plus(BASE + "/embed/news?lang=de", safe=""),
+    }
+    for url, file in mapping.items():
+        assert urls[url]["file"] == file, url
+    for asset in default_assets():
+        assert urls[asset.url]["file"] == f"static/{asset.hashed_name}/{INDEX}"
+        assert (built.out / f"static/{asset.hashed_name}/{INDEX}.gz").is_file()
+    # The posts and their cursor pages, and the thumbnail they show.
+    pages = [u for u in urls if u.startswith("/api/v1/posts")]
+    assert len(pages) == 2 and pages[1].startswith("/api/v1/posts?cursor=")
+    media = [u for u in urls if u.startswith("/media/")]
+    assert len(media) == 1 and (built.out / urls[media[0]]["file"]).read_bytes() == JPEG
+    # An oEmbed answer for every embed page of a listed strike or list.
+    oembeds = [u for u in urls if u.startswith("/oembed?")]
+    assert len(oembeds) == len(sets) * (2 + len(SLUGS))
+    if has_badges(live):
+        badges = [u for u in urls if u.startswith("/badge/")]
+        assert len(badges) == 2 * 3 * len(LANGUAGES) * 2 * (len(SLUGS) + 1)
+        assert urls["/badge/strike/zehra-kurtay.png?style=for-the-badge&lang=ar&theme=dark"]
+    for page in ("/", "/api"):  # the builder and the API's page, where the service has them
+        assert (page in urls) == (live.simulate_get(page).status_code == 200), page
+    assert (built.out / NGINX_SNIPPET).is_file() and (built.out / MARKER).is_file()
+
+
+def test_the_builders_snippets_name_exported_files(built: Built) -> None:
+    """What the builder page hands out (canonical queries) is what the export holds."""
+    snippets = pytest.importorskip("widget.render.snippets")
+    urls = built.urls()
+    for options in embed_option_sets():
+        assert f"/embed/news{options.query()}" in urls
+    if any(u.startswith("/badge/") for u in urls):
+        for style in ("flat", "for-the-badge"):
+            for lang in ("en", "ar"):
+                badge = snippets.Badge(BASE, "zehra-kurtay", style=style, lang=lang,
+                                       theme="dark")
+                assert badge.path("svg") in urls and badge.path("png") in urls
+
+
+def test_the_files_hold_exactly_what_the_service_serves(built: Built,
+                                                        live: falcon.testing.TestClient) -> None:
+    items = built.manifest["files"]
+    by_kind: dict[str, dict] = {}  # type: ignore[type-arg]
+    for item in items:  # one of each kind of URL, and a random sample besides
+        by_kind.setdefault(item["url"].split("?")[0].rsplit("/", 1)[0], item)
+    sample = list(by_kind.values()) + random.Random(7).sample(items, 60)
+    for item in sample:
+        path, _, query = item["url"].partition("?")
+        result = live.simulate_get(path, query_string=query or None)
+        assert result.status_code in (200, 410), item
+        assert (built.out / item["file"]).read_bytes() == result.content, item
+        assert item["content_type"] == result.headers["content-type"]
+
+
+def test_a_new_build_replaces_the_old_one_whole(tmp_path: Path) -> None:
+    config = demo_with_thumbnails(tmp_path)
+    out = tmp_path / "site"
+    export(config, out, now=NOW)
+    (out / "left-over.txt").write_text("from an older export")
+    strike = out / "api/v1/strikes/zehra-kurtay" / INDEX
+    asset = out / f"static/{default_assets()['embed.css'].hashed_name}" / INDEX
+    os.utime(asset, (1_000_000_000, 1_000_000_000))
+    strikes = config.strikes_file
+    strikes.write_text(strikes.read_text().replace('name = "Zehra Kurtay"',
+                                                   'name = "Zehra Kurtay (Paris)"'))
+    with Store(config.database) as store:
+        assert all(r.ok for r in sync_all(config, store))
+    # Someone reads the site while it is rebuilt: never a missing file.
+    stop, missing = threading.Event(), []
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                strike.read_bytes()
+            except FileNotFoundError as exc:
+                missing.append(exc)
+            time.sleep(0.0005)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        export(config, out, now=NOW)
+    finally:
+        stop.set()
+        reader.join(timeout=10)
+    assert missing == []
+    assert not (out / "left-over.txt").exists()
+    assert orjson.loads(strike.read_bytes())["name"] == "Zehra Kurtay (Paris)"
+    # Unchanged bytes keep their time: nginx's ETag (size and mtime) stays the same.
+    assert asset.stat().st_mtime == 1_000_000_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo", "site"]
+    # A folder that is not an export is never replaced.
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    with pytest.raises(ExportError, match="refusing"):
+        export(config, precious, now=NOW)
+    assert [p.name for p in precious.iterdir()] == ["thesis.tex"]
+
+
+def test_the_build_command(built: Built, tmp_path: Path) -> None:
+    config = built.config.root / "widget.toml"
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, [
+        "--config", str(config), "build", str(out), "--base-url", "http://127.0.0.1:9999/",
+        "--also", "/embed/news?layout=compact&limit=3",
+        "--also", "http://127.0.0.1:9999/embed/strikes?status=all&theme=light"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("exported ")
+    assert " files, " in result.output and " bytes in " in result.output
+    assert (out / "embed/news/layout=compact&limit=3").is_file()
+    assert (out / "embed/strikes/status=all&theme=light").is_file()
+    assert "http://127.0.0.1:9999/oembed?" in (out / "embed/news" / INDEX).read_text()
+    wrong = CliRunner().invoke(main, ["--config", str(config), "build", str(out),
+                                      "--also", "/healthz"])
+    assert wrong.exit_code == 1 and "/healthz: not a URL the static export can serve" \
+        in wrong.output
+
+
+def test_nginx_accepts_the_snippet(built: Built, tmp_path: Path) -> None:
+    need_nginx()
+    checked = check_conf(tmp_path, static_server(built.out, "8080"))
+    assert checked.returncode == 0, checked.stderr
+    assert "test is successful" in checked.stderr
+
+
+@pytest.fixture(scope="module")
+def served(built: Built, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    need_nginx()
+    server = Nginx(tmp_path_factory.mktemp("nginx"), static_server(built.out))
+    yield server
+    server.stop()
+
+
+SAME_HEADERS = ("content-type", "access-control-allow-origin", "access-control-expose-headers",
+                "x-content-type-options", "referrer-policy", "content-security-policy")
+
+
+def test_nginx_serves_the_files_with_the_services_headers(
+        built: Built, live: falcon.testing.TestClient, served: Nginx) -> None:
+    urls = ["/api/v1/posts", "/api/v1/strikes?status=all", "/api/v1/strikes/zehra-kurtay",
+            "/api/v1/openapi.json", "/embed/news?theme=dark&layout=compact",
+            "/embed/strike/s-r-y-type-prisons?lang=ar", "/feeds/posts.atom", "/feeds/posts.json",
+            "/feeds/strikes.atom", "/widget.js", default_assets()["embed.js"].url,
+            f"/oembed?url={quote_plus(BASE + '/embed/strikes')}&format=json",
+            next(u for u in built.urls() if u.startswith("/media/"))]
+    if has_badges(live):
+        urls += ["/badge/strike/zehra-kurtay.svg?lang=de",
+                 "/badge/strike/ali-hasan-akgul.png?style=flat-square&theme=dark"]
+    for url in urls:
+        path, _, query = url.partition("?")
+        want = live.simulate_get(path, query_string=query or None)
+        status, headers, body = fetch(served.url + url)
+        assert (status, body) == (200, want.content), url
+        for name in SAME_HEADERS:
+            assert headers.get(name) == want.headers.get(name), (url, name)
+        if "/static/" in url or "/media/" in url:
+            assert headers["cache-control"] == want.headers["cache-control"] == (
+                "public, max-age=31536000, immutable")
+        elif any(k in url for k in ("/strike", "/badge/")):
+            assert headers["cache-control"].startswith("public, max-age=60, s-maxage=60")
+        else:
+            assert headers["cache-control"] == want.headers["cache-control"], url
+        # nginx's own ETags and conditional GET.
+        status, again, rest = fetch(served.url + url, **{"If-None-Match": headers["etag"]})
+        assert (status, rest) == (304, b""), url
+
+
+def test_nginx_answers_what_is_not_a_file_like_the_service(built: Built, served: Nginx,
+                                                           live: falcon.testing.TestClient
+                                                           ) -> None:
+    # Removed strike: 410 with the service's problem document.
+    status, headers, body = fetch(served.url + "/api/v1/strikes/example-removed-strike")
+    want = live.simulate_get("/api/v1/strikes/example-removed-strike")
+    assert (status, body) == (410, want.content)
+    assert headers["content-type"] == "application/problem+json"
+    assert headers["access-control-allow-origin"] == "*"
+    # Unknown: 404, a problem document, CORS.
+    for url in ("/api/v1/strikes/nobody", "/healthz", "/api/v1/posts?cursor=forged",
+                "/embed/accent.css?accent=c0392b", "/_status/404", "/export.json",
+                "/nginx-site.conf", f"/{MARKER}"):
+        status, headers, body = fetch(served.url + url)
+        assert status == 404, url
+        assert headers["content-type"] == "application/problem+json", url
+        assert headers["access-control-allow-origin"] == "*"
+    # A strike that is not listed: the calm notice in the options' language.
+    notice = (built.out / f"embed/strike/{UNLISTED}/lang=de").read_bytes()
+    assert fetch(served.url + "/embed/strike/example-removed-strike?lang=de")[2] == notice
+    assert fetch(served.url + "/embed/strike/never-listed?lang=de")[2] == notice
+    # Options not exported: the widget with its default options rather than a broken box.
+    default = (built.out / "embed/news" / INDEX).read_bytes()
+    assert fetch(served.url + "/embed/news?limit=3&images=off")[2] == default
+    # A query is only ever a file name inside its path's folder.
+    for query in ("../../../nginx-site.conf", "..", "_index/../../export.json", "%2e%2e"):
+        status, _, body = fetch(served.url + "/api/v1/strikes?" + query)
+        assert status == 404 and b"server" not in body, query
+    # oEmbed answers are found by their url, whatever else a consumer adds.
+    page = BASE + "/embed/strike/zehra-kurtay?layout=compact"
+    status, _, body = fetch(f"{served.url}/oembed?maxwidth=300&url={quote_plus(page)}")
+    assert status == 200 and orjson.loads(body)["html"].count(page.replace("&", "&amp;")) == 2
+    # CORS preflight, answered as the service answers it.
+    asking = {"Origin": "https://ally.example", "Access-Control-Request-Method": "GET",
+              "Access-Control-Request-Headers": "if-none-match"}
+    status, headers, _ = fetch(served.url + "/api/v1/strikes/zehra-kurtay", method="OPTIONS",
+                               **asking)
+    want = live.simulate_options("/api/v1/strikes/zehra-kurtay", headers=asking)
+    assert status == want.status_code == 200
+    for name in ("access-control-allow-origin", "access-control-allow-methods",
+                 "access-control-allow-headers", "access-control-max-age"):
+        assert headers[name] == want.headers[name], name
+    # HEAD, and the precompressed loader.
+    status, headers, body = fetch(served.url + "/widget.js", method="HEAD")
+    assert status == 200 and body == b""
+    status, headers, body = fetch(served.url + "/widget.js", **{"Accept-Encoding": "gzip"})
+    assert headers["content-encoding"] == "gzip" and "Accept-Encoding" in headers["vary"]
+    assert urlsplit(served.url).hostname == "127.0.0.1"
+
+
+def test_the_swap_without_renameat2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the atomic exchange is missing, two renames replace the export all the same."""
+    from widget import export as module
+
+    old, new = tmp_path / "site", tmp_path / "site.tmp-x"
+    for folder, text in ((old, "old"), (new, "new")):
+        folder.mkdir()
+        (folder / MARKER).write_text(text)
+    assert module._exchange(tmp_path / "a-missing", tmp_path / "b-missing") is False
+    monkeypatch.setattr(module, "_exchange", lambda a, b: False)
+    module._swap_in(new, old)
+    assert (old / MARKER).read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
