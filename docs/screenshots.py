@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -30,6 +31,7 @@ SHOTS = [
     ("news-dark", "/embed/news?limit=3&theme=dark&accent=1d4ed8", 480),
     ("news-ar", "/embed/news?limit=3&lang=ar&theme=light", 480),
     ("compact-light", "/embed/strike/s-r-y-type-prisons?layout=compact&theme=light", 220),
+    ("builder-light", "/?widget=strike&strike=zehra-kurtay", 1100),
 ]
 
 
@@ -54,6 +56,9 @@ def main() -> None:
                     page.close()
                     print(f"docs/img/{name}.png")
                 browser.close()
+            with urllib.request.urlopen(server.url + "/badge/strike/zehra-kurtay.png") as reply:
+                (out / "badge.png").write_bytes(reply.read())
+                print("docs/img/badge.png")
         finally:
             server.stop()
 
