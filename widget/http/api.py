@@ -114,13 +114,18 @@ class PostsResource:
     on_head = on_get
 
 
-class StrikesResource:
+class _DayResource:
+    """A resource whose answers show day numbers: it needs the clock as well."""
+
     def __init__(self, config: Config, snapshots: SnapshotSource, rendered: Rendered,
                  clock: Callable[[], dt.datetime]):
         self._base = config.base_url
         self._snapshots = snapshots
         self._rendered = rendered
         self._clock = clock
+
+
+class StrikesResource(_DayResource):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         params = Params(req, ("status", "country"))
@@ -148,13 +153,7 @@ class StrikesResource:
     on_head = on_get
 
 
-class StrikeResource:
-    def __init__(self, config: Config, snapshots: SnapshotSource, rendered: Rendered,
-                 clock: Callable[[], dt.datetime]):
-        self._base = config.base_url
-        self._snapshots = snapshots
-        self._rendered = rendered
-        self._clock = clock
+class StrikeResource(_DayResource):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
         Params(req, ())
