@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import falcon
+from cachetools import LRUCache
 
 from widget.assets import Asset, Assets
 from widget.http.api import Entry, Rendered, entry, send
@@ -23,8 +26,27 @@ HTML = "text/html; charset=utf-8"
 CSS = "text/css; charset=utf-8"
 
 
+# PERF: the same few query strings arrive over and over; parse each once. Invalid ones
+# raise and are never stored, so the cache holds only what the options allow.
+_PARSED: LRUCache[tuple[str, str], EmbedOptions] = LRUCache(maxsize=4096)
+_PARSED_LOCK = threading.Lock()
+
+
 def _options(req: falcon.Request, widget: str) -> EmbedOptions:
-    return parse_options(widget, req.params)
+    key = (widget, req.query_string)
+    with _PARSED_LOCK:
+        found = _PARSED.get(key)
+    if found is None:
+        found = parse_options(widget, req.params)
+        with _PARSED_LOCK:
+            _PARSED[key] = found
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _discovery_header(pages: Pages, path: str, options: EmbedOptions) -> str:
+    href = oembed_url(pages.site, path, options)
+    return f'<{href}>; rel="alternate"; type="application/json+oembed"'
 
 
 class EmbedNews:
@@ -89,8 +111,7 @@ class EmbedStrike:
 
 def _discovery(resp: falcon.Response, pages: Pages, path: str, options: EmbedOptions) -> None:
     """oEmbed discovery by header too, for consumers that only read headers."""
-    href = oembed_url(pages.site, path, options)
-    resp.append_header("Link", f'<{href}>; rel="alternate"; type="application/json+oembed"')
+    resp.append_header("Link", _discovery_header(pages, path, options))
 
 
 class AccentStylesheet:
