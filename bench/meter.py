@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from dataclasses import dataclass
 
-from bench.server import CLOCK_TICK_S, Server, cpu_ticks, system_busy_ticks
+from bench.server import CLOCK_TICK_S, Server, cpu_ticks, system_busy_ticks, tree_ticks
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +46,19 @@ class Meter:
         busy_s = (system_busy_ticks() - self._busy) * CLOCK_TICK_S
         elapsed = max(time.monotonic() - self._started, 0.001)
         return Reading(share, workers_s, max(0.0, (busy_s - workers_s - wrk_s) / elapsed))
+
+
+class Others:
+    """CPUs kept busy by processes outside this one's tree (other developers' work),
+    between creation and each read(): for phases without wrk, e.g. the browser's."""
+
+    def __init__(self) -> None:
+        self._busy = system_busy_ticks()
+        self._ours = tree_ticks(os.getpid())
+        self._started = time.monotonic()
+
+    def read(self) -> float:
+        busy = system_busy_ticks() - self._busy
+        ours = tree_ticks(os.getpid()) - self._ours
+        elapsed = max(time.monotonic() - self._started, 0.001)
+        return max(0.0, (busy - ours) * CLOCK_TICK_S / elapsed)

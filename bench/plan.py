@@ -1,26 +1,38 @@
 """What the benchmark measures, as data: add a row or a data set here, not in the code.
 
-- THROUGHPUT: scenarios, each a data set and the rows (URLs) loaded with wrk on the
-  service and on the bare app, side by side.
-- MEMORY: the data sets whose resident memory per worker is reported, and the URLs
-  requested before reading it, so every worker has loaded and rendered them.
+Four phases (`python -m bench --only origin,nginx,growth,browser`):
 
-A data set used by several scenarios is built once.
+- ORIGIN: each endpoint family on the service next to the bare Falcon app replaying
+  the same bytes (wrk, alternating rounds). Target: service/bare ≥ 0.9 in requests/s.
+- NGINX: the same URLs through nginx with proxy_cache in front of the service, next
+  to nginx serving the static export (`solidarity-widget build`) as files. Target ≥ 0.8.
+- GROWTH: p50 latency and RSS per worker as the data grows; snapshot reload time at
+  the largest size (target ≤ 200 ms); static export time for the demo.
+- BROWSER: headless Chromium on a host page of another origin embedding the counter
+  through the loader: time to a painted widget (≤ 150 ms), bytes per view, layout shift.
+
+A data set used by several phases is built once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TARGET_RATIO = 0.9  # service req/s must reach this share of the bare app's req/s
+PHASES = ("origin", "nginx", "growth", "browser")
+
+TARGET_RATIO = 0.9  # origin: service req/s must reach this share of the bare app's req/s
+NGINX_TARGET_RATIO = 0.8  # nginx proxy_cache req/s vs nginx serving the same bytes as files
+RELOAD_TARGET_MS = 200.0  # build_snapshot(store, now) at the largest data set
+PAINT_TARGET_MS = 150.0  # loader start -> widget painted, median of BROWSER.loads
+CLS_TARGET = 0.0  # layout shift with the documented reserved height
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One line of the throughput table: a URL, loaded with wrk.
+    """One line of a throughput table: a URL, loaded with wrk.
 
-    `conditional` sends `If-None-Match` with the ETag the real service gave for the
-    same URL, so the row measures a revalidation (304) instead of a full response.
+    `conditional` sends `If-None-Match` with the ETag each server gave for the same
+    URL (and headers), so the row measures a revalidation (304) instead of a full response.
     """
 
     name: str
@@ -49,7 +61,7 @@ class Load:
     threads: int = 1
     connections: int = 16
     seconds: int = 5
-    warmup_seconds: int = 2
+    warmup_seconds: int = 1
     rounds: int = 2  # each round runs service then bare (or bare then service), alternating
     # wrk opens its connections in one burst and one gunicorn worker often accepts them
     # all: the run then measures one process, not two. After check_after_s the workers'
@@ -64,48 +76,126 @@ class Load:
 
 
 @dataclass(frozen=True, slots=True)
-class MemoryProbe:
-    data: DataSet
-    paths: tuple[str, ...]
-    passes: int = 3  # short wrk runs per path before RSS is read
-    seconds: int = 1
-
-
-@dataclass(frozen=True, slots=True)
 class Scenario:
     data: DataSet
     rows: tuple[Row, ...]
 
 
 DEMO = DataSet("demo", demo=True)
-LARGE = DataSet("10k posts, 1k strikes", posts=10_000, strikes=1_000)
+GZIP = (("Accept-Encoding", "gzip"),)
 
-THROUGHPUT: tuple[Scenario, ...] = (
+# --- 1. origin ------------------------------------------------------------------------
+
+ORIGIN = Scenario(DEMO, (
+    Row("posts JSON", "/api/v1/posts"),
+    Row("strikes JSON", "/api/v1/strikes"),
+    Row("embed strike HTML", "/embed/strike/zehra-kurtay"),
+    Row("embed news HTML", "/embed/news"),
+    Row("badge SVG", "/badge/strike/zehra-kurtay.svg"),
+    Row("widget.js gzip", "/widget.js", headers=GZIP),
+    # A revalidation sends no body, so what the service does per request shows plainly.
+    Row("strikes 304", "/api/v1/strikes", conditional=True, expect=304),
+))
+
+# --- 2. behind nginx -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NginxPlan:
+    scenario: Scenario
+    load: Load
+    worker_processes: int = 1  # both nginx servers alike; wrk takes the other core
+
+
+NGINX = NginxPlan(
     Scenario(DEMO, (
-        Row("posts", "/api/v1/posts"),
-        Row("strikes", "/api/v1/strikes"),
+        Row("posts JSON", "/api/v1/posts"),
+        Row("strikes JSON", "/api/v1/strikes"),
+        Row("embed strike HTML", "/embed/strike/zehra-kurtay"),
+        Row("badge SVG", "/badge/strike/zehra-kurtay.svg"),
+        Row("widget.js gzip", "/widget.js", headers=GZIP),
         Row("strikes 304", "/api/v1/strikes", conditional=True, expect=304),
     )),
-    # A revalidation sends no body, so what the service does per request shows plainly.
-    Scenario(LARGE, (
-        Row("all strikes 304", "/api/v1/strikes?status=all", conditional=True, expect=304),
-    )),
+    Load(seconds=3, warmup_seconds=1),
 )
 
-MEMORY: tuple[MemoryProbe, ...] = (
-    MemoryProbe(LARGE, paths=("/api/v1/posts", "/api/v1/strikes?status=all")),
+# --- 3. growth --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GrowthPlan:
+    sets: tuple[DataSet, ...]  # the first is the baseline; the last the largest
+    paths: tuple[str, ...]  # loaded with wrk on each set, for p50 and RSS
+    load: Load
+    full_runs: int = 1  # in-process build_snapshot(store, now) at the largest set
+    reload_runs: int = 3  # in-process reloads after a one-post sync at the largest set
+    reload_interval: int = 1  # WIDGET_RELOAD_INTERVAL for the end-to-end reload
+    reload_timeout_s: float = 30.0  # bound on waiting for the new version to show
+    export_timeout_s: float = 300.0
+
+
+GROWTH = GrowthPlan(
+    sets=(
+        DataSet("100 posts, 10 strikes", posts=100, strikes=10),
+        DataSet("10k posts, 10 strikes", posts=10_000, strikes=10),
+        DataSet("100k posts, 10 strikes", posts=100_000, strikes=10),
+        DataSet("100 posts, 1k strikes", posts=100, strikes=1_000),
+        DataSet("100k posts, 1k strikes", posts=100_000, strikes=1_000),
+    ),
+    # strike-0 exists in every generated set
+    paths=("/api/v1/posts", "/api/v1/strikes?status=all", "/embed/news",
+           "/embed/strike/strike-0"),
+    load=Load(seconds=2, warmup_seconds=1, rounds=1),
 )
+
+# --- 4. browser ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reserve:
+    """How the host page reserves room for the widget, for the layout-shift rows."""
+
+    name: str
+    data_height: str | None  # data-height on the link; "measured" = the widget's own height
+    link_style: str | None = None  # inline style on the link (a host-side reservation)
+    target: float | None = None  # CLS target, None: shown for comparison only
+
+
+@dataclass(frozen=True, slots=True)
+class BrowserPlan:
+    widget: str = "/embed/strike/zehra-kurtay"
+    documented_height: str = "180"  # README, "Script tag": data-height="180"
+    column_px: int = 320  # the host's column (a sidebar)
+    viewport: tuple[int, int] = (1200, 900)
+    loads: int = 20  # cold loads for the time to paint (median)
+    cls_loads: int = 5  # loads per reservation for layout shift
+    settle_ms: int = 600  # after the widget is painted, time for late shifts to show
+    timeout_ms: int = 15_000  # bound on any one page load
+    reserves: tuple[Reserve, ...] = field(default_factory=lambda: (
+        Reserve("documented data-height", "180", target=CLS_TARGET),
+        Reserve("data-height = widget's own height", "measured"),
+        Reserve("data-height + link styled display:block;height", "measured",
+                link_style="display:block;height:{h}px"),
+        Reserve("no reserved height", None),
+    ))
+
+
+BROWSER = BrowserPlan()
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    throughput: tuple[Scenario, ...] = THROUGHPUT
-    memory: tuple[MemoryProbe, ...] = MEMORY
+    origin: Scenario = ORIGIN
+    nginx: NginxPlan = NGINX
+    growth: GrowthPlan = GROWTH
+    browser: BrowserPlan = BROWSER
     load: Load = field(default_factory=Load)
-    workers: int = 2
-    # widget.gunicorn_conf recycles a worker after ~50,000 requests; under wrk that is
-    # every few seconds, and each restart shows up as noise in a run. 0 turns recycling
-    # off for both servers alike; None keeps the conf's value (--recycle).
+    phases: tuple[str, ...] = PHASES
+    # gunicorn workers of every service and bare app: widget.gunicorn_conf's own number
+    # (cores + 1) unless --workers says otherwise; set by __main__.
+    workers: int = 3
+    # widget.gunicorn_conf recycles a worker after ~1,000,000 requests; 0 turns recycling
+    # off for every server alike; None keeps the conf's value (--recycle).
     max_requests: int | None = 0
 
     def gunicorn_args(self) -> tuple[str, ...]:

@@ -1,36 +1,14 @@
-"""Markdown tables of the results: printed, and written to bench/out/."""
+"""Markdown tables of side-by-side wrk runs (origin and nginx phases) and of worker memory."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import platform
 import statistics
 from collections.abc import Iterable
-from importlib.metadata import version
-from pathlib import Path
 
-from bench.plan import TARGET_RATIO, Plan
-from bench.run import BARE, SERVICE, MemoryResult, RowResult, Sample
-
-OUT = Path(__file__).resolve().parent / "out"
-
-
-def _table(head: list[str], rows: Iterable[list[str]]) -> str:
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _verdict(ratio: float, errors: int, unsure: bool) -> str:
-    if errors:
-        return f"ERR ({errors} errors)"
-    verdict = "PASS" if ratio >= TARGET_RATIO else "MISS"
-    return f"{verdict} (unsure: no valid run)" if unsure else verdict
-
-
-def _rate(s: Sample) -> float:
-    return s.wrk.requests_per_s
+from bench.outcome import Line, table, verdict
+from bench.plan import Load
+from bench.run import MemoryResult, RowResult, Sample, rate
 
 
 def _p50(s: Sample) -> float:
@@ -45,22 +23,43 @@ def _cpu(s: Sample) -> float:
     return s.cpu_us_per_request
 
 
-def throughput_table(results: list[RowResult]) -> str:
+def lines(results: list[RowResult], target: str, baseline: str, ratio: float) -> list[Line]:
+    """One summary line per row: target/baseline requests/s against `ratio` (or, when a
+    side had no valid run, the ratio of CPU time per request)."""
+    out = []
+    for r in results:
+        got, basis = r.judged(target, baseline)
+        detail = (f"{r.median(target, rate):,.0f} / {r.median(baseline, rate):,.0f} req/s"
+                  if basis == "requests/s" else
+                  f"from CPU µs/req {r.median(baseline, _cpu):.0f} / "
+                  f"{r.median(target, _cpu):.0f}; req/s ratio {r.ratio(target, baseline):.2f} "
+                  "had no valid run")
+        out.append(Line(r.row.name, f"{got:.2f} ({detail})", f"≥ {ratio}",
+                        verdict(got >= ratio, errors=r.errors())))
+    return out
+
+
+def throughput_table(results: list[RowResult], target: str, baseline: str,
+                     ratio: float) -> str:
     rows = []
     for r in results:
-        service, bare = r.median(SERVICE, _rate), r.median(BARE, _rate)
-        ratio = service / bare if bare else 0.0
+        got, basis = r.judged(target, baseline)
+        mark = "" if basis == "requests/s" else " (unsure: no valid run)"
         rows.append([
-            r.row.name, r.data, r.row.path + (" (If-None-Match)" if r.row.conditional else ""),
-            f"{service:,.0f}", f"{bare:,.0f}", f"{ratio:.2f}",
-            f"{r.median(SERVICE, _p50):.2f} / {r.median(SERVICE, _p99):.2f}",
-            f"{r.median(BARE, _p50):.2f} / {r.median(BARE, _p99):.2f}",
-            f"{r.median(SERVICE, _cpu):.0f} / {r.median(BARE, _cpu):.0f}",
-            f"≥ {TARGET_RATIO}", _verdict(ratio, r.errors(), r.unsure()),
+            r.row.name, r.row.path + (" (If-None-Match)" if r.row.conditional else "")
+            + "".join(f" ({k}: {v})" for k, v in r.row.headers),
+            f"{r.median(target, rate):,.0f}", f"{r.median(baseline, rate):,.0f}",
+            f"{r.ratio(target, baseline):.2f}{mark}",
+            f"{r.median(target, _p50):.2f} / {r.median(target, _p99):.2f}",
+            f"{r.median(baseline, _p50):.2f} / {r.median(baseline, _p99):.2f}",
+            f"{r.median(target, _cpu):.0f} / {r.median(baseline, _cpu):.0f}",
+            f"{r.cpu_ratio(target, baseline):.2f}", f"≥ {ratio} ({basis})",
+            verdict(got >= ratio, errors=r.errors()),
         ])
-    return _table(["row", "data", "URL", "service req/s", "bare req/s", "service/bare",
-                   "service p50 / p99 ms", "bare p50 / p99 ms", "CPU µs/req service / bare",
-                   "target", "result"], rows)
+    return table(["row", "URL", f"{target} req/s", f"{baseline} req/s",
+                  f"{target}/{baseline} req/s", f"{target} p50 / p99 ms",
+                  f"{baseline} p50 / p99 ms", f"CPU µs/req {target} / {baseline}",
+                  f"{target}/{baseline} by CPU", "target", "result"], rows)
 
 
 def runs_table(results: list[RowResult]) -> str:
@@ -68,16 +67,16 @@ def runs_table(results: list[RowResult]) -> str:
     for r in results:
         for target, runs in r.runs.items():
             for i, s in enumerate(runs, start=1):
-                rows.append([r.row.name, r.data, target, str(i), f"{s.wrk.requests_per_s:,.0f}",
+                rows.append([r.row.name, target, str(i), f"{s.wrk.requests_per_s:,.0f}",
                              f"{s.wrk.p50_ms:.2f}", f"{s.wrk.p99_ms:.2f}",
                              f"{s.cpu_us_per_request:.0f}", f"{s.busiest_share:.2f}",
                              str(s.attempts), f"{s.others:.2f}", "yes" if s.valid else "no",
                              str(s.wrk.errors)])
-    return _table(["row", "data", "server", "round", "req/s", "p50 ms", "p99 ms", "CPU µs/req",
-                   "busiest worker", "attempts", "other CPUs busy", "valid", "errors"], rows)
+    return table(["row", "server", "round", "req/s", "p50 ms", "p99 ms", "CPU µs/req",
+                  "busiest worker", "attempts", "other CPUs busy", "valid", "errors"], rows)
 
 
-def _noise(results: list[RowResult], limit: float) -> str:
+def noise(results: list[RowResult], limit: float) -> str:
     """A line on the load other processes put on the machine during the counted runs."""
     worst = max((s.others for r in results for t in r.runs for s in r.counted(t)), default=0.0)
     if worst <= limit:
@@ -88,56 +87,29 @@ def _noise(results: list[RowResult], limit: float) -> str:
             "machine. CPU µs/req is less affected.")
 
 
-def _mib(kib: Iterable[int]) -> str:
+def method(load: Load) -> str:
+    return (f"wrk -t{load.threads} -c{load.connections} -d{load.seconds}s per run, "
+            f"{load.rounds} alternating round(s) (medians), {load.warmup_seconds}s warm-up per "
+            f"row and server. Runs where one worker did more than "
+            f"{load.balance_limit:.0%} of the work, or other processes kept more than "
+            f"{load.noise_limit} CPUs busy, were started again (at most {load.attempts} "
+            "attempts); medians leave out runs that still looked skewed.")
+
+
+def mib(kib: Iterable[int]) -> str:
     return " + ".join(f"{k / 1024:.1f}" for k in kib) or "?"
 
 
-def memory_table(results: list[MemoryResult]) -> str:
+def memory_table(results: list[MemoryResult], target: str, baseline: str) -> str:
     rows = []
     for m in results:
-        service, bare = m.rss_kib.get(SERVICE, []), m.rss_kib.get(BARE, [])
-        ratio = (statistics.mean(service) / statistics.mean(bare)) if service and bare else 0.0
+        mine, base = m.rss_kib.get(target, []), m.rss_kib.get(baseline, [])
+        ratio = (statistics.mean(mine) / statistics.mean(base)) if mine and base else 0.0
         restarts = ", ".join(f"{k} {v}" for k, v in m.restarts.items() if v) or "none"
         rows.append([
-            m.data, m.after, _mib(service), _mib(bare), f"{ratio:.2f}",
-            f"{m.started_in.get(SERVICE, 0):.1f} / {m.started_in.get(BARE, 0):.1f}", restarts,
+            m.data, m.after, mib(mine), mib(base), f"{ratio:.2f}",
+            f"{m.started_in.get(target, 0):.1f} / {m.started_in.get(baseline, 0):.1f}", restarts,
         ])
-    return _table(["data", "after loading", "service RSS per worker (MiB)",
-                   "bare RSS per worker (MiB)", "service/bare",
-                   "ready after s (service / bare)", "workers recycled"], rows)
-
-
-def document(plan: Plan, results: list[RowResult], memory: list[MemoryResult],
-             elapsed: float) -> str:
-    load = plan.load
-    recycling = ("as in widget.gunicorn_conf" if plan.max_requests is None
-                 else f"--max-requests {plan.max_requests}")
-    versions = ", ".join(f"{p} {version(p)}" for p in ("falcon", "gunicorn", "orjson"))
-    return "\n\n".join([
-        f"# Benchmark {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {versions}; "
-        f"{plan.workers} gunicorn workers each (widget.gunicorn_conf); "
-        f"wrk -t{load.threads} -c{load.connections} -d{load.seconds}s, "
-        f"{load.rounds} alternating rounds (medians), {load.warmup_seconds}s warm-up; "
-        f"worker recycling {recycling}; run took {elapsed:.0f}s.",
-        "service/bare is the share of the bare app's throughput the service reaches on the "
-        "same bytes; CPU µs/req is the workers' CPU time per request. Runs where one "
-        f"worker did more than {load.balance_limit:.0%} of the work, or other processes kept "
-        f"more than {load.noise_limit} CPUs busy, were started again; medians leave out "
-        "runs that still looked skewed "
-        "(see bench/README.md). " + _noise(results, load.noise_limit),
-        "## Throughput: service vs bare Falcon serving the same bytes",
-        throughput_table(results),
-        "## Memory: VmRSS of each gunicorn worker after loading",
-        memory_table(memory),
-        "## Every run",
-        runs_table(results),
-    ]) + "\n"
-
-
-def write(text: str, out: Path = OUT) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"bench-{dt.datetime.now():%Y%m%d-%H%M%S}.md"
-    path.write_text(text, encoding="utf-8")
-    (out / "latest.md").write_text(text, encoding="utf-8")
-    return path
+    return table(["data", "after loading", f"{target} RSS per worker (MiB)",
+                  f"{baseline} RSS per worker (MiB)", f"{target}/{baseline}",
+                  f"ready after s ({target} / {baseline})", "workers recycled"], rows)

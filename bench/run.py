@@ -1,13 +1,14 @@
-"""The two phases: throughput (service vs bare, row by row) and memory (RSS per worker).
+"""Side-by-side wrk runs of several servers on the same rows, and RSS of their workers.
 
-Servers live only inside `with` blocks, so they are stopped whatever happens.
+Used by the origin phase (service vs bare) and the nginx phase (proxy_cache vs static
+files). Servers live only inside `with` blocks, so they are stopped whatever happens.
 """
 
 from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,10 +17,10 @@ from pathlib import Path
 from bench import wrk
 from bench.bare import ENV as BARE_ENV
 from bench.bare import Stored, dump
-from bench.capture import capture, check_same, request_headers
+from bench.capture import capture, request_headers
 from bench.data import Site
 from bench.meter import Meter
-from bench.plan import Load, MemoryProbe, Plan, Row, Scenario
+from bench.plan import Load, Plan, Row
 from bench.server import BARE_APP, SERVICE_APP, Server, gunicorn
 
 SERVICE, BARE = "service", "bare"
@@ -51,11 +52,37 @@ class RowResult:
     def median(self, target: str, value: Callable[[Sample], float]) -> float:
         return statistics.median(value(s) for s in self.counted(target))
 
+    def ratio(self, target: str, baseline: str) -> float:
+        base = self.median(baseline, rate)
+        return self.median(target, rate) / base if base else 0.0
+
+    def cpu_ratio(self, target: str, baseline: str) -> float:
+        """baseline CPU time per request / target's: the throughput ratio the two would
+        have if both were CPU-bound; unlike requests/s, it does not depend on how the
+        connections spread over the workers or on what else ran."""
+        mine = self.median(target, cpu_per_request)
+        return self.median(baseline, cpu_per_request) / mine if mine else 0.0
+
+    def judged(self, target: str, baseline: str) -> tuple[float, str]:
+        """The ratio a verdict rests on: requests/s when both sides had a valid run,
+        else CPU time per request."""
+        if self.unsure():
+            return self.cpu_ratio(target, baseline), "CPU time per request"
+        return self.ratio(target, baseline), "requests/s"
+
     def unsure(self) -> bool:
         return any(not s.valid for target in self.runs for s in self.counted(target))
 
     def errors(self) -> int:
         return sum(s.wrk.errors for runs in self.runs.values() for s in runs)
+
+
+def rate(s: Sample) -> float:
+    return s.wrk.requests_per_s
+
+
+def cpu_per_request(s: Sample) -> float:
+    return s.cpu_us_per_request
 
 
 @dataclass
@@ -68,19 +95,20 @@ class MemoryResult:
 
 
 @contextmanager
-def service_and_bare(site: Site, paths: list[str], tmp: Path,
-                     plan: Plan) -> Iterator[tuple[Server, Server, dict[str, Stored]]]:
-    """The service on `site`, then the bare app replaying its answers for `paths`."""
+def service_and_bare(site: Site, rows: tuple[Row, ...], tmp: Path, plan: Plan,
+                     env: Mapping[str, str] | None = None
+                     ) -> Iterator[tuple[Server, Server, dict[str, Stored]]]:
+    """The service on `site`, then the bare app replaying its answers for `rows`."""
     tag = f"{site.tag}-{next(_started)}"
-    env = site.env()
     extra = plan.gunicorn_args()
-    with gunicorn(f"{SERVICE} ({site.name})", SERVICE_APP, env, tmp / f"service-{tag}.log",
-                  workers=plan.workers, probe="/healthz", extra=extra) as service:
-        stored = capture(service, paths)
+    with gunicorn(f"{SERVICE} ({site.name})", SERVICE_APP, {**site.env(), **(env or {})},
+                  tmp / f"service-{tag}.log", workers=plan.workers, probe="/healthz",
+                  extra=extra) as service:
+        stored = capture(service, rows)
         dump(stored, tmp / f"bare-{tag}.json")
         with gunicorn(f"{BARE} ({site.name})", BARE_APP,
                       {BARE_ENV: str(tmp / f"bare-{tag}.json")}, tmp / f"bare-{tag}.log",
-                      workers=plan.workers, probe=paths[0], extra=extra) as bare:
+                      workers=plan.workers, probe=rows[0].path, extra=extra) as bare:
             yield service, bare, stored
 
 
@@ -91,9 +119,9 @@ def _steady(meter: Meter, load: Load, spread: bool, wrk_pid: int | None = None) 
             and (not spread or reading.busiest_share <= load.balance_limit))
 
 
-def sample(server: Server, row: Row, stored: dict[str, Stored], load: Load) -> Sample:
-    """A measured run of `row`, started again (up to load.attempts) when it looks skewed."""
-    url, headers = server.url + row.path, request_headers(row, stored)
+def sample(server: Server, path: str, headers: Mapping[str, str], load: Load) -> Sample:
+    """A measured run of `path`, started again (up to load.attempts) when it looks skewed."""
+    url = server.url + path
     spread = len(server.workers()) > 1
     for attempt in range(1, load.attempts + 1):
         meter = Meter(server)
@@ -108,62 +136,32 @@ def sample(server: Server, row: Row, stored: dict[str, Stored], load: Load) -> S
     raise AssertionError("the last attempt always completes")
 
 
-def _measure(rows: tuple[Row, ...], data: str, servers: dict[str, Server],
-             stored: dict[str, Stored], load: Load) -> list[RowResult]:
+def compare(rows: tuple[Row, ...], data: str, servers: Mapping[str, Server],
+            etag_by_server: Mapping[str, Mapping[str, str]], load: Load) -> list[RowResult]:
+    """Every row on every server: a warm-up each, then `load.rounds` rounds that
+    alternate the order of the servers, so drift on the machine affects all alike."""
+    def headers(row: Row, name: str) -> dict[str, str]:
+        return request_headers(row, etag_by_server[name])
+
     results = [RowResult(data, row, {name: [] for name in servers}) for row in rows]
     for row in rows:  # warm-up: imports, caches, connection set-up; not recorded
-        for server in servers.values():
-            wrk.run(server.url + row.path, load, load.warmup_seconds,
-                    request_headers(row, stored))
+        for name, server in servers.items():
+            wrk.run(server.url + row.path, load, load.warmup_seconds, headers(row, name))
     names = list(servers)
     for round_no in range(load.rounds):
         order = names if round_no % 2 == 0 else names[::-1]
         for result in results:
             for name in order:
-                result.runs[name].append(sample(servers[name], result.row, stored, load))
+                result.runs[name].append(
+                    sample(servers[name], result.row.path, headers(result.row, name), load))
     return results
 
 
-def _memory_of(data: str, after: str, servers: dict[str, Server],
-               before: dict[str, set[int]]) -> MemoryResult:
+def memory_of(data: str, after: str, servers: Mapping[str, Server],
+              before: Mapping[str, set[int]]) -> MemoryResult:
     return MemoryResult(
         data, after,
         {name: sorted(s.rss_kib().values()) for name, s in servers.items()},
         {name: s.started_in for name, s in servers.items()},
         {name: len(before[name] - set(s.workers())) for name, s in servers.items()},
     )
-
-
-def throughput(scenario: Scenario, site: Site, plan: Plan,
-               tmp: Path) -> tuple[list[RowResult], MemoryResult]:
-    rows = scenario.rows
-    with service_and_bare(site, [row.path for row in rows], tmp, plan) as (service, bare, stored):
-        check_same(rows, stored, service, bare)
-        servers = {SERVICE: service, BARE: bare}
-        before = {name: set(s.workers()) for name, s in servers.items()}
-        results = _measure(rows, site.name, servers, stored, plan.load)
-        memory = _memory_of(site.name, "the rows above: " + ", ".join(r.name for r in rows),
-                            servers, before)
-    return results, memory
-
-
-def _warm(server: Server, probe: MemoryProbe, load: Load) -> None:
-    """Load each path until every worker has served it (or 3 × passes runs)."""
-    for path in probe.paths:
-        start = server.cpu_ticks()
-        for done in range(1, 3 * probe.passes + 1):
-            before = server.cpu_ticks()
-            wrk.run(server.url + path, load, probe.seconds)
-            after = server.cpu_ticks()
-            start = {pid: start.get(pid, before.get(pid, 0)) for pid in after}
-            if done >= probe.passes and all(after[p] - start[p] >= 10 for p in after):
-                break
-
-
-def memory(probe: MemoryProbe, site: Site, plan: Plan, tmp: Path) -> MemoryResult:
-    with service_and_bare(site, list(probe.paths), tmp, plan) as (service, bare, _):
-        servers = {SERVICE: service, BARE: bare}
-        before = {name: set(s.workers()) for name, s in servers.items()}
-        for server in servers.values():
-            _warm(server, probe, plan.load)
-        return _memory_of(site.name, " and ".join(probe.paths), servers, before)

@@ -1,4 +1,5 @@
-"""Start gunicorn on 127.0.0.1, wait until it answers, find its workers, stop it.
+"""Start gunicorn (or nginx, see nginx.py) on 127.0.0.1, wait until it answers, find its
+workers, stop it.
 
 Both the service and the bare app run with `-c python:widget.gunicorn_conf`, so they
 share worker class, threads, workers, keep-alive and recycling settings.
@@ -45,6 +46,14 @@ def fetch(port: int, path: str, headers: Mapping[str, str] | None = None,
         conn.close()
 
 
+def conf_settings() -> tuple[int, str, int]:
+    """widget.gunicorn_conf's workers, worker class and threads, as the servers will read
+    them (the environment's WIDGET_WORKERS etc. included)."""
+    from widget import gunicorn_conf
+
+    return int(gunicorn_conf.workers), str(gunicorn_conf.worker_class), int(gunicorn_conf.threads)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -58,14 +67,18 @@ class Server:
     proc: subprocess.Popen[bytes]
     log: Path
     started_in: float = 0.0  # seconds from spawn until it answered
+    # Children that serve requests: all of gunicorn's; for nginx only "worker process"
+    # (not its cache manager and loader).
+    only: str | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def workers(self) -> list[int]:
-        """PIDs of the gunicorn workers: the master's children."""
-        return sorted(pid for pid in _pids() if _ppid(pid) == self.proc.pid)
+        """PIDs of the workers: the master's children (matching `only`)."""
+        return sorted(pid for pid in _pids() if _ppid(pid) == self.proc.pid
+                      and (self.only is None or self.only in _cmdline(pid)))
 
     def rss_kib(self) -> dict[int, int]:
         return {pid: rss for pid in self.workers() if (rss := vm_rss_kib(pid)) is not None}
@@ -81,6 +94,14 @@ class Server:
 
 def _pids() -> Iterator[int]:
     return (int(p) for p in os.listdir("/proc") if p.isdigit())
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(
+            errors="replace")
+    except OSError:
+        return ""
 
 
 def _ppid(pid: int) -> int | None:
@@ -102,6 +123,24 @@ def cpu_ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
 
 
+def tree_ticks(root: int) -> int:
+    """CPU ticks of `root` and every live descendant, each with its reaped children
+    (cutime, cstime): what a process tree has used, whatever came and went."""
+    children: dict[int | None, list[int]] = {}
+    for pid in _pids():
+        children.setdefault(_ppid(pid), []).append(pid)
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+        stack += children.get(pid, [])
+    return total
+
+
 def system_busy_ticks() -> int:
     """CPU ticks spent on every CPU outside idle and I/O wait, since boot."""
     with open("/proc/stat") as f:
@@ -120,7 +159,7 @@ def vm_rss_kib(pid: int) -> int | None:
     return None
 
 
-def _wait_ready(server: Server, probe: str, workers: int, timeout: float) -> None:
+def wait_ready(server: Server, probe: str, workers: int, timeout: float) -> None:
     start = time.monotonic()
     deadline = start + timeout
     while time.monotonic() < deadline:
@@ -140,9 +179,10 @@ def _wait_ready(server: Server, probe: str, workers: int, timeout: float) -> Non
 
 @contextmanager
 def gunicorn(name: str, app: str, env: Mapping[str, str], log: Path, *, workers: int,
-             probe: str, extra: Sequence[str] = (), timeout: float = 60) -> Iterator[Server]:
+             probe: str, extra: Sequence[str] = (), timeout: float = 60,
+             port: int | None = None) -> Iterator[Server]:
     """Run `gunicorn -c python:widget.gunicorn_conf APP` until the block ends."""
-    port = free_port()
+    port = port or free_port()
     full_env = {**os.environ, **env, "HOST": "127.0.0.1", "PORT": str(port),
                 "WIDGET_WORKERS": str(workers)}
     full_env.pop("WIDGET_ACCESS_LOG", None)  # the conf's default: no access log
@@ -155,7 +195,7 @@ def gunicorn(name: str, app: str, env: Mapping[str, str], log: Path, *, workers:
                                 stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(name, port, proc, log)
     try:
-        _wait_ready(server, probe, workers, timeout)
+        wait_ready(server, probe, workers, timeout)
         yield server
     finally:
         stop(server)

@@ -15,6 +15,7 @@ _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 _REQ_S = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
 _TOTAL = re.compile(r"^\s*(\d+) requests in ", re.M)
 _PCT = re.compile(r"^\s+(50|75|90|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$", re.M)
+_MAX = re.compile(r"^\s+Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s|m)", re.M)
 _NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 _SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
 
@@ -26,6 +27,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int  # socket errors + non-2xx/3xx answers
+    max_ms: float = 0.0
 
 
 def parse(output: str) -> Result:
@@ -36,7 +38,10 @@ def parse(output: str) -> Result:
     errors = sum(int(n) for n in _SOCKET.findall(output)[0]) if _SOCKET.search(output) else 0
     if bad := _NON_2XX.search(output):
         errors += int(bad.group(1))
-    return Result(float(rate.group(1)), int(total.group(1)), pct["50"], pct["99"], errors)
+    longest = _MAX.search(output)
+    max_ms = float(longest.group(1)) * _UNITS_MS[longest.group(2)] if longest else 0.0
+    return Result(float(rate.group(1)), int(total.group(1)), pct["50"], pct["99"], errors,
+                  max_ms)
 
 
 def command(url: str, load: Load, seconds: int,
