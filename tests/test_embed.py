@@ -188,3 +188,14 @@ def test_loader_never_uses_inner_html() -> None:
     source = default_assets()["widget.js"].body.decode()
     assert "innerHTML" not in source and "insertAdjacentHTML" not in source
     assert not re.search(r"\.write\(|\.cookie\b|localStorage|sessionStorage", source)
+
+
+def test_a_bad_query_is_refused_every_time_not_cached(client: falcon.testing.TestClient) -> None:
+    for _ in range(2):
+        assert client.simulate_get("/embed/news", query_string="theme=blue").status_code == 400
+        assert client.simulate_get("/badge/strike/zehra-kurtay.svg",
+                                   query_string="style=round").status_code == 400
+    # The same query string on another widget is parsed for that widget.
+    assert client.simulate_get("/embed/news", query_string="limit=3").status_code == 200
+    assert client.simulate_get("/embed/strike/zehra-kurtay",
+                               query_string="limit=3").status_code == 400

@@ -157,3 +157,9 @@ def page(context):  # type: ignore[no-untyped-def]
 def need_axe() -> Path:
     need(AXE.exists(), f"{AXE} is missing (npm ci)")
     return AXE
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's source, injected by the accessibility checks."""
+    return need_axe().read_text(encoding="utf-8")

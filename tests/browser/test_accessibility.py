@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Watch, need_axe, open_context
+from tests.browser.conftest import Watch, open_context
 from tests.servers import Gunicorn
 
 pytestmark = pytest.mark.browser
@@ -27,11 +27,6 @@ PAGES = [
 # adjust them.
 ACCENTS = ["", "ffff00", "000080", "ff69b4"]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    return need_axe().read_text(encoding="utf-8")
 
 
 def run_axe(page: Any, axe_source: str) -> list[dict[str, Any]]:

@@ -309,13 +309,6 @@ PAGES = ["/", "/?widget=news&ui=fr&layout=compact", "/?widget=badge&ui=ar",
          "/?widget=strikes&accent=ffff00&theme=dark", "/?accent=zz", "/api", "/api?ui=ar"]
 
 
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    from tests.browser.conftest import need_axe
-
-    return need_axe().read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
 def test_no_axe_violations(browser: Any, service: Gunicorn, watch: Watch, axe_source: str,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import falcon
 
 from widget.http.api import Entry, entry, send
-from widget.http.params import Params
+from widget.http.params import Params, ParsedQueries
 from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from widget.render import badge as render
 from widget.render.api import fresh_until
@@ -18,6 +18,21 @@ if TYPE_CHECKING:
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # Opened on its own, an SVG is a document: let it run nothing and load nothing.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+_LANGS = tuple(LANGUAGES)
+
+
+def _badge_options(req: falcon.Request) -> render.BadgeOptions:
+    params = Params(req, ("style", "lang", "theme"))
+    return render.BadgeOptions(
+        style=params.choice("style", render.STYLES, default="flat"),
+        lang=params.choice("lang", _LANGS, default=DEFAULT_LANGUAGE),
+        theme=params.choice("theme", render.THEMES, default="light"),
+    )
+
+
+_PARSED = ParsedQueries(_badge_options)
 
 
 class StrikeBadge:
@@ -32,12 +47,7 @@ class StrikeBadge:
         self._format = fmt
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
-        params = Params(req, ("style", "lang", "theme"))
-        options = render.BadgeOptions(
-            style=params.choice("style", render.STYLES, default="flat"),
-            lang=params.choice("lang", tuple(LANGUAGES), default=DEFAULT_LANGUAGE),
-            theme=params.choice("theme", render.THEMES, default="light"),
-        )
+        options = _PARSED.get(req)
         snapshot = self._snapshots.current()
         now = self._clock()
         strike = snapshot.strikes.get(slug)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import falcon
-from cachetools import LRUCache
 
 from widget.assets import Asset, Assets
 from widget.http.api import Entry, Rendered, entry, send
 from widget.http.errors import InvalidParameter
-from widget.http.params import Params
+from widget.http.params import Params, ParsedQueries
 from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from widget.render.api import fresh_until
 from widget.render.colour import accent_css
@@ -26,21 +24,17 @@ HTML = "text/html; charset=utf-8"
 CSS = "text/css; charset=utf-8"
 
 
-# PERF: the same few query strings arrive over and over; parse each once. Invalid ones
-# raise and are never stored, so the cache holds only what the options allow.
-_PARSED: LRUCache[tuple[str, str], EmbedOptions] = LRUCache(maxsize=4096)
-_PARSED_LOCK = threading.Lock()
+def _parser(widget: str) -> ParsedQueries[EmbedOptions]:
+    def parse(req: falcon.Request) -> EmbedOptions:
+        return parse_options(widget, req.params)
+    return ParsedQueries(parse)
+
+
+_PARSED = {widget: _parser(widget) for widget in ("news", "strikes", "strike")}
 
 
 def _options(req: falcon.Request, widget: str) -> EmbedOptions:
-    key = (widget, req.query_string)
-    with _PARSED_LOCK:
-        found = _PARSED.get(key)
-    if found is None:
-        found = parse_options(widget, req.params)
-        with _PARSED_LOCK:
-            _PARSED[key] = found
-    return found
+    return _PARSED[widget].get(req)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Hashable, Iterable
+from typing import Generic, TypeVar
 
 import falcon
+from cachetools import LRUCache
 
 from widget.http.errors import InvalidParameter
 
@@ -53,3 +56,29 @@ class Params:
     def key(self) -> tuple[tuple[str, str], ...]:
         """A canonical form of the query, for cache keys."""
         return tuple(sorted((k, str(v)) for k, v in self._raw.items()))
+
+
+_T = TypeVar("_T")
+
+
+class ParsedQueries(Generic[_T]):
+    """PERF: the same few query strings arrive over and over; parse each once per worker.
+
+    A query that fails to parse raises and is never stored, so the cache holds only
+    what the parser accepts (bounded, least recently used first out).
+    """
+
+    def __init__(self, parse: Callable[[falcon.Request], _T], maxsize: int = 4096):
+        self._parse = parse
+        self._cache: LRUCache[Hashable, _T] = LRUCache(maxsize=maxsize)
+        self._lock = threading.Lock()
+
+    def get(self, req: falcon.Request, family: Hashable = None) -> _T:
+        key = (family, req.query_string)
+        with self._lock:
+            found = self._cache.get(key)
+        if found is None:
+            found = self._parse(req)
+            with self._lock:
+                self._cache[key] = found
+        return found
