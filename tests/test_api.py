@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from email.utils import parsedate_to_datetime
 
 import falcon.testing
@@ -228,9 +227,10 @@ def test_health(client: falcon.testing.TestClient) -> None:
     assert len(body["version"]) == 20
 
 
-def test_workers_see_a_new_sync_without_restart(demo_config: Config, demo_store: Store) -> None:
+def test_workers_see_a_new_sync_without_restart(demo_config: Config, demo_store: Store,
+                                                clock: Clock) -> None:
     config = demo_config.with_(reload_interval=1)
-    app = falcon.testing.TestClient(create_app(config, store=Store(config.database)))
+    app = falcon.testing.TestClient(create_app(config, store=Store(config.database), clock=clock))
     before = app.simulate_get("/api/v1/strikes").json
     text = config.strikes_file.read_text().replace('status = "active"\ndemands = ["Her',
                                                    'status = "suspended"\nend_date = 2025-07-20'
@@ -238,7 +238,8 @@ def test_workers_see_a_new_sync_without_restart(demo_config: Config, demo_store:
     config.strikes_file.write_text(text)
     results = sync_all(config, demo_store)
     assert all(r.ok for r in results), results
-    time.sleep(1.1)
+    assert app.simulate_get("/api/v1/strikes").json == before  # not checked again yet
+    clock.now += dt.timedelta(seconds=1)
     after = app.simulate_get("/api/v1/strikes").json
     assert [s["slug"] for s in before["strikes"]] == ["zehra-kurtay", "s-r-y-type-prisons"]
     assert [s["slug"] for s in after["strikes"]] == ["s-r-y-type-prisons"]

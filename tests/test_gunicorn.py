@@ -98,8 +98,10 @@ def test_a_broken_strikes_file_never_takes_the_service_down(demo_server: Gunicor
     status, _, body = get(demo_server.url + "/api/v1/strikes?status=all")
     assert status == 200 and len(orjson.loads(body)["strikes"]) == 3
     health = orjson.loads(get(demo_server.url + "/healthz")[2])
-    errors = {s["name"]: s["last_error"] for s in health["sources"]}
-    assert "kind" in errors["strikes-file"]
+    states = {s["name"]: s["state"] for s in health["sources"]}
+    assert states["strikes-file"] == "failing" and "kind" not in str(health)
+    status = cli(demo_dir / "widget.toml", "status")  # the operator's detail
+    assert status.returncode == 1 and f"strikes.toml:{line}:" in status.stdout
 
 
 def test_check_reports_every_problem(demo_dir: Path) -> None:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from widget.config import SETTINGS, Config, ConfigError, load_config
-from widget.store import Store
+from widget.fallback import CONFIG_ENV, dump_config
+from widget.store import Store, StoreError, last_good_path
 from widget.strikes import StrikesFileError, load_file
-from widget.sync import SyncBusy, sync_all, sync_lock
+from widget.sync import SyncBusy, SyncError, sync_all, sync_lock
 
 
 def _config(ctx: click.Context) -> Config:
@@ -26,15 +29,41 @@ def _config(ctx: click.Context) -> Config:
         raise AssertionError("unreachable") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every error is one line naming its file; the traceback only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except (StoreError, SyncError) as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence, see docstring
+            if (ctx.obj or {}).get("debug"):
+                raise
+            where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+            click.echo(f"error: {type(exc).__name__}{where}: {exc} "
+                       f"(run with --debug for the traceback)", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               envvar="WIDGET_CONFIG", help="Config file (TOML). Also WIDGET_CONFIG.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and the sync's debug log.")
 @click.version_option(package_name="solidarity-widget")
 @click.pass_context
-def main(ctx: click.Context, config_path: Path | None) -> None:
+def main(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     """Solidarity Widget: news widgets and hunger-strike counters, served from one small service."""
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
+    ctx.obj["debug"] = debug
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
 
 
 @main.command()
@@ -47,8 +76,8 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
 def serve(ctx: click.Context, host: str, port: int, workers: int | None) -> None:
     """Serve the widgets and the API with gunicorn."""
     config = _config(ctx)
-    Store(config.database).close()  # fail here, clearly, if the database cannot be opened
-    env = dict(os.environ, HOST=host, PORT=str(port))
+    # Workers that start later while the file has a mistake serve with this one.
+    env = dict(os.environ, HOST=host, PORT=str(port), **{CONFIG_ENV: dump_config(config)})
     if ctx.obj.get("config_path"):
         env["WIDGET_CONFIG"] = str(Path(ctx.obj["config_path"]).resolve())
     if workers:
@@ -60,8 +89,11 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None) -> None
 
 
 @main.command()
+@click.option("--allow-empty-strikes", is_flag=True,
+              help="Accept a strikes file without strikes although strikes are published "
+                   "(removes them all).")
 @click.pass_context
-def sync(ctx: click.Context) -> None:
+def sync(ctx: click.Context, allow_empty_strikes: bool) -> None:
     """Fetch every source and import the strikes file into the store.
 
     Each source is one transaction: a source that fails keeps its stored posts.
@@ -70,7 +102,7 @@ def sync(ctx: click.Context) -> None:
     config = _config(ctx)
     try:
         with sync_lock(config.database), Store(config.database) as store:
-            results = sync_all(config, store)
+            results = sync_all(config, store, allow_empty_strikes=allow_empty_strikes)
     except SyncBusy as exc:
         click.echo(f"error: {exc}", err=True)
         ctx.exit(75)  # EX_TEMPFAIL: a timer or cron job simply tries again next time
@@ -80,6 +112,32 @@ def sync(ctx: click.Context) -> None:
         detail = result.detail.replace("\n", "\n      ")
         click.echo(f"{mark} {result.name}: {detail}", err=not result.ok)
     if not all(r.ok for r in results):
+        ctx.exit(1)
+
+
+@main.command()
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """What the last syncs did, with every source's last error (for the operator;
+    /healthz shows only states)."""
+    config = _config(ctx)
+    with Store(config.database) as store:
+        reading = store.read_since(None)
+    copy = last_good_path(config.database)
+    click.echo(f"database  {config.database}: generation {reading.generation}, "
+               f"{len(reading.posts)} posts, {len(reading.strikes)} strikes")
+    when = (f"{dt.datetime.fromtimestamp(copy.stat().st_mtime, dt.UTC):%Y-%m-%d %H:%M} UTC"
+            if copy.exists() else "none yet")
+    click.echo(f"copy      {copy}: {when}")
+    failing = False
+    for s in reading.sources:
+        success = f"{s.last_success:%Y-%m-%d %H:%M} UTC" if s.last_success else "never"
+        click.echo(f"{'FAIL' if s.last_error else 'ok  '}      {s.name} ({s.kind}): "
+                   f"last success {success}, {s.posts} posts")
+        if s.last_error:
+            failing = True
+            click.echo("          " + s.last_error.replace("\n", "\n          "))
+    if failing:
         ctx.exit(1)
 
 
@@ -95,10 +153,22 @@ def check(ctx: click.Context) -> None:
             click.echo(f"error: {problem}", err=True)
         ctx.exit(1)
         return
+    folder = _nearest_existing(config.database.parent)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        click.echo(f"error: {config.database}: the folder {folder} cannot be written "
+                   f"(the database and its copy live there)", err=True)
+        ctx.exit(1)
+        return
     today = dt.datetime.now(dt.UTC)
     click.echo(f"ok: {len(config.sources)} sources, {len(parsed.strikes)} strikes, "
                f"{len(parsed.removed)} removed ({config.strikes_file}), "
                f"checked {today:%Y-%m-%d %H:%M} UTC")
+
+
+def _nearest_existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def _register_strike_commands() -> None:

@@ -13,14 +13,15 @@ import threading
 from bisect import bisect_left, insort
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 
 import orjson
-from cachetools import TTLCache, cached
 
 from widget.days import local_today, next_local_midnight
+from widget.fallback import Health, Trouble
 from widget.model import Post, SourceStatus, Strike
-from widget.store import Store
+from widget.store import Store, StoreError, file_identity
 
 
 @dataclass(frozen=True)
@@ -131,24 +132,90 @@ def _order(post: Post) -> tuple[dt.datetime, str]:
 
 
 class SnapshotSource:
+    """The current snapshot, reloaded when the store moves; survives the store breaking.
+
+    Every `interval` seconds at most it checks that the store is still the file at
+    `database` (deleted, replaced with `mv`, restored from a backup?) and readable,
+    and reopens it when it changed. While the database is missing or unreadable it
+    keeps serving the snapshot it has, and says so in `health`.
+    """
+
     def __init__(self, store: Store, interval: float,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+                 health: Health | None = None, database: Path | None = None):
         self._store = store
+        self._database = database if database is not None else store.path
         self._clock = clock
+        self._health = health if health is not None else Health()
         self._lock = threading.Lock()
         self._snapshot = build_snapshot(store, clock())
-        # PERF: one SELECT every `interval` seconds at most, whatever the traffic.
-        self._generation = cached(TTLCache(maxsize=1, ttl=interval), lock=threading.Lock())(
-            store.generation)
+        self._reopened = False
+        self._interval = dt.timedelta(seconds=interval)
+        self._checked: tuple[dt.datetime, int | None] | None = None
+        self._check_lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    def _trouble(self, public: str, detail: str) -> None:
+        loaded = f"{self._snapshot.as_of:%Y-%m-%d %H:%M} UTC"
+        self._health.report("database", Trouble(
+            f"{public}; serving the data of {loaded}", f"{detail}; serving the data of {loaded}"))
+
+    def _check(self) -> int | None:
+        """The store's generation, once the store is known to be the file at its path."""
+        if self._database == Path(":memory:"):
+            return self._store.generation()
+        identity = file_identity(self._database)
+        if identity is None:
+            self._trouble("the database file is missing", f"{self._database}: missing")
+            return None
+        if identity != self._store.identity:
+            try:
+                store = Store(self._database)
+            except StoreError as exc:
+                self._trouble("the database cannot be opened", str(exc))
+                return None
+            # NOTE: the old connection is left to the garbage collector: another thread
+            # may still be reading through it.
+            self._store, self._reopened = store, True
+        try:
+            generation = self._store.generation()
+        except StoreError as exc:
+            self._trouble("the database cannot be read", str(exc))
+            return None
+        self._health.report("database", None)
+        return generation
+
+    def _generation(self) -> int | None:
+        """PERF: one stat and one SELECT every `interval` at most, whatever the traffic.
+
+        Timed by the injected clock (tests move it instead of sleeping); a clock that
+        jumps back checks at once rather than waiting for the old time to come round."""
+        now = self._clock()
+        with self._check_lock:
+            if self._checked is not None and (
+                    self._checked[0] <= now < self._checked[0] + self._interval):
+                return self._checked[1]
+            generation = self._check()
+            self._checked = (now, generation)
+            return generation
 
     def current(self) -> Snapshot:
         generation = self._generation()
         # One thread rebuilds; the others keep serving the snapshot they have meanwhile
         # instead of all waiting for it (a rebuild of 10,000 posts takes a while).
-        if generation != self._snapshot.generation and self._lock.acquire(blocking=False):
+        if generation is not None and (self._reopened or generation != self._snapshot.generation
+                                       ) and self._lock.acquire(blocking=False):
             try:
-                if generation != self._snapshot.generation:
-                    self._snapshot = build_snapshot(self._store, self._clock(), self._snapshot)
+                # Another file: its generations are not comparable with ours, read it whole.
+                previous = None if self._reopened else self._snapshot
+                if previous is None or generation != self._snapshot.generation:
+                    self._snapshot = build_snapshot(self._store, self._clock(), previous)
+                self._reopened = False
+            except StoreError as exc:
+                self._trouble("the database cannot be read", str(exc))
             finally:
                 self._lock.release()
         return self._snapshot

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,15 @@ class Reading:
 
 
 class StoreError(Exception):
-    pass
+    """The store cannot be opened, read or written; the message names the file."""
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -150,18 +159,74 @@ def _with_local(post: Post, media: dict[str, str]) -> Post:
     return replace(post, image=replace(post.image, local=f"/media/{name}"))
 
 
+def describe(path: Path, exc: BaseException) -> str:
+    """One line naming the file and what is wrong with it, in an operator's words."""
+    text = str(exc)
+    if isinstance(exc, OSError):
+        reason = exc.strerror or text
+        where = exc.filename or path
+        return f"{where}: {reason}"
+    if "disk is full" in text or "database or disk is full" in text:
+        return f"{path}: the disk is full; nothing was changed"
+    if "not a database" in text or "malformed" in text:
+        return f"{path}: not a readable SQLite database ({text}); restore it from a backup"
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: cannot be written ({text})"
+    if "unable to open" in text:
+        return f"{path}: cannot be opened ({text}); check that its folder exists and is writable"
+    return f"{path}: {text}"
+
+
+def last_good_path(database: Path) -> Path:
+    """Where each sync leaves a consistent copy of the store, for workers to fall back on."""
+    return database.with_name(database.name + ".last-good")
+
+
 class Store:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, readonly: bool = False):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None,
-                                   check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        # One connection per process, shared by a worker's threads: one at a time.
-        self._lock = threading.RLock()
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._migrate()
+        self.readonly = readonly
+        try:
+            if not readonly:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            # NOTE: the file's identity at open time: a database replaced (mv) or deleted
+            # while serving is noticed by comparing it with the path's (see snapshot.py).
+            self.identity = file_identity(path) if readonly else None
+            uri = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
+            self._db = sqlite3.connect(uri, timeout=30, isolation_level=None,
+                                       check_same_thread=False, uri=readonly)
+            self._db.row_factory = sqlite3.Row
+            # One connection per process, shared by a worker's threads: one at a time.
+            self._lock = threading.RLock()
+            if readonly:
+                self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+            else:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._migrate()
+                self.identity = file_identity(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(describe(path, exc)) from exc
+
+    def save_copy(self) -> Path:
+        """Write a consistent copy of the store beside it, swapped in atomically.
+
+        Workers that find the database missing or unreadable when they start serve
+        this copy instead of nothing (see docs/deploy.md, "When files break").
+        """
+        target = last_good_path(self.path)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            partial.unlink(missing_ok=True)
+            with self._lock:
+                self._db.execute("VACUUM INTO ?", (str(partial),))
+            with partial.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, target)
+        except (OSError, sqlite3.Error) as exc:
+            partial.unlink(missing_ok=True)
+            raise StoreError(describe(target, exc)) from exc
+        return target
 
     def close(self) -> None:
         self._db.close()
@@ -182,15 +247,25 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; IMMEDIATE so two syncs queue instead of deadlocking."""
-        with self._lock:
+        with self._lock, self._errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            else:
                 self._db.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (disk full) leaves the transaction open: roll it back too.
+                if self._db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite's and the file system's errors, as one line naming the database."""
+        try:
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(describe(self.path, exc)) from exc
 
     def _generation(self, db: sqlite3.Connection) -> int:
         return int(db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
@@ -278,12 +353,16 @@ class Store:
     # --- reads ------------------------------------------------------------------------
 
     def generation(self) -> int:
-        with self._lock:
+        with self._lock, self._errors():
             row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0])
 
+    def strike_count(self) -> int:
+        with self._lock, self._errors():
+            return int(self._db.execute("SELECT COUNT(*) FROM strikes").fetchone()[0])
+
     def removed(self) -> dict[str, dt.date]:
-        with self._lock:
+        with self._lock, self._errors():
             rows = self._db.execute("SELECT slug, removed_on FROM removed ORDER BY slug")
             return {slug: dt.date.fromisoformat(day) for slug, day in rows}
 
@@ -304,11 +383,11 @@ class Store:
 
     def media_urls(self) -> dict[str, str]:
         """Upstream image URL -> the name it is served under (/media/NAME)."""
-        with self._lock:
+        with self._lock, self._errors():
             return dict(self._db.execute("SELECT url, name FROM media").fetchall())
 
     def media(self, name: str) -> tuple[str, bytes] | None:
-        with self._lock:
+        with self._lock, self._errors():
             row = self._db.execute("SELECT content_type, data FROM media WHERE name = ? LIMIT 1",
                                    (name,)).fetchone()
         return (row[0], bytes(row[1])) if row else None
@@ -322,7 +401,7 @@ class Store:
     def read_since(self, generation: int | None) -> Reading:
         """Posts changed after `generation` (all when None), and everything else whole,
         read inside one transaction so the parts agree with each other."""
-        with self._lock:
+        with self._lock, self._errors():
             return self._read_since(generation)
 
     def _read_since(self, since: int | None) -> Reading:

@@ -1,9 +1,16 @@
-"""Sync: read every source and the strikes file into the store, one transaction each."""
+"""Sync: read every source and the strikes file into the store, one transaction each.
+
+A sync never crashes: whatever goes wrong with a source (its network, its bytes, a
+bug of ours that they trigger) or with the store (disk full, a broken file) is
+reported once, as one line with the source's name, stored for /healthz when the
+store can still be written, and the other sources and the strikes file still sync.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -11,15 +18,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from widget.config import Config
+from widget.config import Config, SourceConfig
 from widget.sources import SourceError, fetcher_for, read_source
 from widget.sources.media import copy_thumbnails
-from widget.store import Store
+from widget.store import Store, StoreError, describe
 from widget.strikes import StrikesFileError, load_file
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class SyncBusy(Exception):
     """Another sync holds the lock; this one did nothing."""
+
+
+class SyncError(Exception):
+    """The sync could not start (its lock or its store); one line naming the file."""
 
 
 @contextmanager
@@ -31,8 +49,12 @@ def sync_lock(database: Path, wait: float = 0.0) -> Iterator[None]:
     per-source commits, and tells the second one plainly why it stopped.
     """
     path = database.with_name(database.name + ".sync-lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as handle:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+")
+    except OSError as exc:
+        raise SyncError(f"cannot create the sync lock: {describe(path, exc)}") from exc
+    with handle:
         deadline = time.monotonic() + wait
         while True:
             try:
@@ -45,15 +67,23 @@ def sync_lock(database: Path, wait: float = 0.0) -> Iterator[None]:
                     raise SyncBusy(f"another sync is running ({holder}); nothing was done, "
                                    f"try again when it has finished (lock: {path})") from None
                 time.sleep(0.1)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}, since {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC")
-        handle.flush()
+        # Who holds the lock is a courtesy for the next sync's message: a full disk
+        # must not stop the sync here (the store reports it, with its own path).
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}, since {utc_now():%Y-%m-%d %H:%M:%S} UTC")
+            handle.flush()
+        except OSError:
+            pass
         try:
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
+            try:
+                handle.seek(0)
+                handle.truncate()
+            except OSError:
+                pass
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -64,39 +94,84 @@ class SourceResult:
     detail: str
 
 
-def sync_all(config: Config, store: Store,
-             clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
-             ) -> list[SourceResult]:
+def sync_all(config: Config, store: Store, clock: Clock = utc_now, *,
+             allow_empty_strikes: bool = False) -> list[SourceResult]:
     """Sync each source independently: one failing source never stops the others."""
     results: list[SourceResult] = []
     known = set(store.media_urls())
     for source in config.sources:
-        try:
-            posts = read_source(source, config)
-        except SourceError as exc:
-            store.record_failure(source.name, source.type, str(exc), clock())
-            results.append(SourceResult(source.name, False, str(exc)))
-            continue
-        media, failed = copy_thumbnails(posts, fetcher_for(config), known)
-        count = store.save_posts(source.name, source.type, posts, clock(), media)
-        detail = f"{count} posts, {len(media)} new thumbnails"
-        if failed:
-            detail += f" ({len(failed)} could not be copied, first: {failed[0]})"
-        results.append(SourceResult(source.name, True, detail))
-    results.append(sync_strikes(config, store, clock))
+        results.append(_sync_source(source, config, store, clock, known))
+    results.append(sync_strikes(config, store, clock, allow_empty=allow_empty_strikes))
+    results.append(_save_copy(store))
     return results
 
 
-def sync_strikes(config: Config, store: Store,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
-                 ) -> SourceResult:
+def _unexpected(exc: Exception) -> str:
+    # A bug of ours that a source's bytes triggered: name it, and keep the traceback
+    # for --debug (the log), never for the editor's terminal.
+    log.debug("unexpected error", exc_info=exc)
+    return f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)"
+
+
+def _fail(store: Store, name: str, kind: str, reason: str, clock: Clock) -> SourceResult:
+    try:
+        store.record_failure(name, kind, reason, clock())
+    except StoreError as exc:
+        reason += f"; the failure could not be recorded either: {exc}"
+    return SourceResult(name, False, reason)
+
+
+def _sync_source(source: SourceConfig, config: Config, store: Store, clock: Clock,
+                 known: set[str]) -> SourceResult:
+    try:
+        read = read_source(source, config)
+        media, failed = copy_thumbnails(read.posts, fetcher_for(config), known)
+    except SourceError as exc:
+        return _fail(store, source.name, source.type, str(exc), clock)
+    except Exception as exc:  # noqa: BLE001 - see _unexpected
+        return _fail(store, source.name, source.type, _unexpected(exc), clock)
+    try:
+        count = store.save_posts(source.name, source.type, read.posts, clock(), media)
+    except StoreError as exc:
+        return SourceResult(source.name, False, f"nothing was saved: {exc}")
+    detail = f"{count} posts, {len(media)} new thumbnails"
+    if failed:
+        detail += f" ({len(failed)} could not be copied, first: {failed[0]})"
+    if read.problems:
+        detail += f"; {len(read.problems)} entries skipped:\n" + "\n".join(read.problems)
+    return SourceResult(source.name, True, detail)
+
+
+def sync_strikes(config: Config, store: Store, clock: Clock = utc_now, *,
+                 allow_empty: bool = False) -> SourceResult:
+    name = "strikes-file"
     try:
         parsed = load_file(config.strikes_file)
+        empty = not parsed.strikes and not parsed.removed
+        published = store.strike_count() if empty else 0
+        if published and not allow_empty:
+            # The most likely accident: a save that truncated the file. Refuse it while
+            # strikes are published; removing them all is said explicitly.
+            return _fail(store, name, "strikes", (
+                f"{config.strikes_file}: the file has no strikes, but {published} are "
+                f"published; nothing was changed (a truncated save?). To remove them all, "
+                f"run `sync --allow-empty-strikes`"), clock)
+        store.replace_strikes(parsed.strikes, clock(), parsed.removed)
     except StrikesFileError as exc:
-        store.record_failure("strikes-file", "strikes", str(exc), clock())
-        return SourceResult("strikes-file", False, str(exc))
-    store.replace_strikes(parsed.strikes, clock(), parsed.removed)
+        return _fail(store, name, "strikes", str(exc), clock)
+    except StoreError as exc:
+        return SourceResult(name, False, f"nothing was saved: {exc}")
+    except Exception as exc:  # noqa: BLE001 - see _unexpected
+        return _fail(store, name, "strikes", _unexpected(exc), clock)
     detail = f"{len(parsed.strikes)} strikes"
     if parsed.removed:
         detail += f", {len(parsed.removed)} removed"
-    return SourceResult("strikes-file", True, detail)
+    return SourceResult(name, True, detail)
+
+
+def _save_copy(store: Store) -> SourceResult:
+    try:
+        path = store.save_copy()
+    except StoreError as exc:
+        return SourceResult("last-good-copy", False, f"the previous copy is kept: {exc}")
+    return SourceResult("last-good-copy", True, f"written to {path}")

@@ -13,12 +13,12 @@ import orjson
 from cachetools import LRUCache
 
 from widget.config import Config
+from widget.fallback import Health
 from widget.http.caching import etag_of
 from widget.http.errors import InvalidParameter
 from widget.http.params import Params
 from widget.render import api as render
 from widget.snapshot import SnapshotSource
-from widget.store import Store
 
 JSON = "application/json"
 _MISSING = object()
@@ -177,10 +177,15 @@ class StrikeResource(_DayResource):
 
 
 class HealthResource:
-    def __init__(self, config: Config, snapshots: SnapshotSource,
+    """Public: states and ages only. Upstream error texts and file names may name
+    internal hosts and paths; they stay with the operator (`solidarity-widget status`,
+    the error log)."""
+
+    def __init__(self, config: Config, snapshots: SnapshotSource, health: Health,
                  clock: Callable[[], dt.datetime]):
         self._config = config
         self._snapshots = snapshots
+        self._health = health
         self._clock = clock
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -195,13 +200,16 @@ class HealthResource:
             stale = stale or source_stale
             sources.append({
                 "name": s.name, "kind": s.kind,
+                "state": "failing" if s.last_error else "stale" if source_stale else "ok",
                 "last_attempt": render.iso(s.last_attempt) if s.last_attempt else None,
                 "last_success": render.iso(s.last_success) if s.last_success else None,
-                "last_error": s.last_error, "age_seconds": age, "stale": source_stale,
-                "posts": s.posts,
+                "age_seconds": age, "stale": source_stale, "posts": s.posts,
             })
+        troubles = self._health.troubles()
+        status = "degraded" if troubles else "stale" if stale or not sources else "ok"
         resp.data = orjson.dumps({
-            "status": "stale" if stale or not sources else "ok",
+            "status": status,
+            "problems": [{"part": part, "problem": t.public} for part, t in troubles.items()],
             "version": snapshot.version,
             "as_of": render.iso(snapshot.as_of),
             "posts": len(snapshot.posts),
@@ -210,6 +218,8 @@ class HealthResource:
         })
         resp.content_type = JSON
         resp.context.cache = "no-store"
+        if troubles:
+            resp.status = falcon.HTTP_503
 
     on_head = on_get
 
@@ -217,8 +227,8 @@ class HealthResource:
 class MediaResource:
     """Thumbnails copied at sync time: named by content hash, so immutable."""
 
-    def __init__(self, store: Store):
-        self._store = store
+    def __init__(self, snapshots: SnapshotSource):
+        self._snapshots = snapshots
         self._cache: LRUCache[str, tuple[str, bytes] | None] = LRUCache(maxsize=256)
         self._lock = threading.Lock()
 
@@ -227,7 +237,7 @@ class MediaResource:
         with self._lock:
             found = self._cache.get(name, _MISSING)
         if found is _MISSING:
-            found = self._store.media(name)
+            found = self._snapshots.store.media(name)
             if found is not None:  # a miss may be filled by the next sync: never cache it
                 with self._lock:
                     self._cache[name] = found

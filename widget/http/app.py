@@ -11,7 +11,8 @@ import falcon
 import orjson
 
 from widget.assets import Assets, default_assets
-from widget.config import Config, load_config
+from widget.config import Config
+from widget.fallback import Health, load_or_last_good, open_store
 from widget.http import api, badge, builder, embed, feeds, oembed
 from widget.http.caching import HTTPCaching
 from widget.http.errors import serialize_error
@@ -41,9 +42,11 @@ class Services:
 
 
 def create_app(config: Config, *, store: Store | None = None,
-               clock: Callable[[], dt.datetime] = utc_now) -> falcon.App:
-    store = store if store is not None else Store(config.database)
-    snapshots = SnapshotSource(store, config.reload_interval, clock)
+               clock: Callable[[], dt.datetime] = utc_now,
+               health: Health | None = None) -> falcon.App:
+    health = health if health is not None else Health()
+    store = store if store is not None else open_store(config.database, health)
+    snapshots = SnapshotSource(store, config.reload_interval, clock, health, config.database)
     rendered = api.Rendered()
 
     # CORS: any origin may read, never with credentials; see HTTPCaching for why the
@@ -61,8 +64,8 @@ def create_app(config: Config, *, store: Store | None = None,
                   api.StrikeResource(config, snapshots, rendered, clock))
     app.add_route("/api/v1/openapi.json",
                   api.OpenAPIResource(orjson.dumps(openapi_document(config.base_url))))
-    app.add_route("/healthz", api.HealthResource(config, snapshots, clock))
-    app.add_route("/media/{name}", api.MediaResource(store))
+    app.add_route("/healthz", api.HealthResource(config, snapshots, health, clock))
+    app.add_route("/media/{name}", api.MediaResource(snapshots))
 
     assets = default_assets()
     site = Site(config.site_name, config.site_url, config.base_url, config.content_lang)
@@ -83,7 +86,10 @@ def create_app(config: Config, *, store: Store | None = None,
 
 def get_app() -> falcon.App:
     """For gunicorn: `gunicorn 'widget.http.app:get_app()'`; config from WIDGET_CONFIG."""
-    app = create_app(load_config())
+    # A worker that boots while the config file has a mistake serves with the last good
+    # one (widget/fallback.py): a restart must never take every widget offline.
+    health = Health()
+    app = create_app(load_or_last_good(health), health=health)
     # PERF: everything loaded so far (modules, templates, the first snapshot) lives as
     # long as the worker; keep the garbage collector from scanning it over and over.
     gc.collect()

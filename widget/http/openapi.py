@@ -97,13 +97,19 @@ SCHEMAS: dict[str, Any] = {
         "kind": {"type": "string"},
         "last_attempt": _nullable(_TIME),
         "last_success": _nullable(_TIME),
-        "last_error": _nullable({"type": "string"}),
+        "state": {"enum": ["ok", "stale", "failing"],
+                  "description": "failing: the last sync of this source failed (the reason "
+                                 "is for the operator: `solidarity-widget status`)."},
         "age_seconds": _nullable({"type": "integer"}),
         "stale": {"type": "boolean"},
         "posts": {"type": "integer"},
     }),
     "Health": _strict({
-        "status": {"enum": ["ok", "stale"]},
+        "status": {"enum": ["ok", "stale", "degraded"],
+                   "description": "degraded (HTTP 503): a file of the service itself is broken "
+                                  "and the last good data is served; see problems."},
+        "problems": {"type": "array", "items": _strict({
+            "part": {"enum": ["config", "database"]}, "problem": {"type": "string"}})},
         "version": {"type": "string"},
         "as_of": _TIME,
         "posts": {"type": "integer"},
@@ -194,8 +200,12 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             }},
             "/healthz": {"get": {
                 "operationId": "health",
-                "responses": {"200": {"description": "Snapshot and sync state.", "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}},
+                "responses": {
+                    "200": {"description": "Snapshot and sync state.", "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+                    "503": {"description": "Degraded: the last good data is served.", "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+                },
             }},
         },
         "components": {
