@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,7 @@ def sync(ctx: click.Context, allow_empty_strikes: bool) -> None:
     """
     config = _config(ctx)
     try:
-        with sync_lock(config.database), Store(config.database) as store:
+        with sync_lock(config.database), _open_for_sync(config.database) as store:
             results = sync_all(config, store, allow_empty_strikes=allow_empty_strikes)
     except SyncBusy as exc:
         click.echo(f"error: {exc}", err=True)
@@ -159,10 +160,29 @@ def check(ctx: click.Context) -> None:
                    f"(the database and its copy live there)", err=True)
         ctx.exit(1)
         return
+    if config.database.exists():
+        try:
+            Store(config.database).close()
+        except StoreError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+            return
     today = dt.datetime.now(dt.UTC)
     click.echo(f"ok: {len(config.sources)} sources, {len(parsed.strikes)} strikes, "
                f"{len(parsed.removed)} removed ({config.strikes_file}), "
                f"checked {today:%Y-%m-%d %H:%M} UTC")
+
+
+def _open_for_sync(database: Path) -> Store:
+    """The store; a deleted one starts again from the last good copy, not from nothing
+    (thumbnails and what the editor hid live only there)."""
+    copy = last_good_path(database)
+    if not database.exists() and copy.exists():
+        partial = database.with_name(database.name + ".restoring")
+        shutil.copyfile(copy, partial)
+        os.replace(partial, database)
+        click.echo(f"note: {database} was missing; restored from {copy}", err=True)
+    return Store(database)
 
 
 def _nearest_existing(folder: Path) -> Path:

@@ -26,7 +26,7 @@ from pathlib import Path
 import orjson
 
 from widget.config import Config, ConfigError, SourceConfig, load_config
-from widget.store import Store, StoreError, last_good_path
+from widget.store import Store, StoreError, file_identity, last_good_path
 
 CONFIG_ENV = "WIDGET_LAST_GOOD_CONFIG"
 
@@ -99,26 +99,77 @@ def load_or_last_good(health: Health, environ: Mapping[str, str] | None = None) 
         return undump_config(kept)
 
 
-def open_store(database: Path, health: Health) -> Store:
-    """The store, or the last good copy, or an empty store: never a worker that won't boot."""
-    copy = last_good_path(database)
-    if database.exists() or not copy.exists():
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StoreFiles:
+    """Which file the serving workers read, and what is wrong with the others.
+
+    Workers read the copy each sync leaves beside the database (`<database>.last-good`),
+    never the database itself: the copy is only ever replaced whole (a rename), so a
+    worker opens each new one read only and immutable, with no -wal or -shm file
+    shared with the sync. A database deleted, replaced with `mv` or damaged while
+    serving therefore changes nothing that is served; it is reported, and the next
+    sync publishes what the database holds then. (Sharing the database's WAL with a
+    file swapped under it would show, and later write, the old file's pages.)
+    """
+
+    def __init__(self, database: Path, health: Health):
+        self.database = database
+        self.copy = last_good_path(database)
+        self._health = health
+
+    def open(self) -> Store:
+        """The copy; before the first sync that made one, the database; else an empty store."""
+        self._check_database()
         try:
-            return Store(database)
+            return Store(self.copy, readonly=True)
         except StoreError as exc:
             problem = str(exc)
-    else:
-        # Opening a missing database would create an empty one: a restart after an `rm`
-        # would then show nothing. Serve the copy until a sync makes the file again.
-        problem = f"{database}: missing"
-    try:
-        store = Store(copy, readonly=True)
-    except StoreError:
-        health.report("database", Trouble(
-            "the database cannot be opened and there is no copy of it; serving nothing",
-            f"{problem}; no usable copy at {copy}: serving an empty store"))
+        if self.database.exists() and not self.copy.exists():
+            try:
+                return Store(self.database)
+            except StoreError as exc:
+                problem = str(exc)
+        self._health.report("copy", Trouble(
+            "there is no readable copy of the data yet; serving nothing until a sync makes one",
+            f"{problem}: serving an empty store until a sync writes {self.copy}"))
         return Store(Path(":memory:"))
-    health.report("database", Trouble(
-        "the database cannot be opened; serving the copy made by the last good sync",
-        f"{problem}; serving the copy {copy}"))
-    return store
+
+    def newer(self, current: Store) -> Store | None:
+        """A store to switch to, when a sync has published a new copy since `current`."""
+        self._check_database()
+        identity = file_identity(self.copy)
+        if identity is None or identity == current.identity:
+            return None
+        try:
+            store = Store(self.copy, readonly=True)
+        except StoreError as exc:
+            self._health.report("copy", Trouble(
+                "the newest copy of the data cannot be read; serving the one before",
+                str(exc)))
+            return None
+        self._health.report("copy", None)
+        return store
+
+    def _check_database(self) -> None:
+        """Report a database that is gone or damaged: the next sync could not use it."""
+        try:
+            with self.database.open("rb") as handle:
+                header = handle.read(len(_SQLITE_HEADER))
+        except FileNotFoundError:
+            trouble: Trouble | None = Trouble(
+                "the database file is missing; serving the last good copy",
+                f"{self.database}: missing; serving {self.copy} (the next sync starts "
+                f"again from it)")
+        except OSError as exc:
+            trouble = Trouble("the database file cannot be read; serving the last good copy",
+                              f"{self.database}: {exc.strerror}; serving {self.copy}")
+        else:
+            trouble = None if header == _SQLITE_HEADER else Trouble(
+                "the database file is damaged; serving the last good copy",
+                f"{self.database}: not a SQLite database; serving {self.copy}; restore the "
+                f"database from a backup or from that copy")
+        if trouble is not None and not self.copy.exists() and not self.database.exists():
+            trouble = None  # a new installation before its first sync: nothing is wrong
+        self._health.report("database", trouble)

@@ -13,15 +13,14 @@ import threading
 from bisect import bisect_left, insort
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 
 import orjson
 
 from widget.days import local_today, next_local_midnight
-from widget.fallback import Health, Trouble
+from widget.fallback import StoreFiles
 from widget.model import Post, SourceStatus, Strike
-from widget.store import Store, StoreError, file_identity
+from widget.store import Store, StoreError
 
 
 @dataclass(frozen=True)
@@ -132,21 +131,20 @@ def _order(post: Post) -> tuple[dt.datetime, str]:
 
 
 class SnapshotSource:
-    """The current snapshot, reloaded when the store moves; survives the store breaking.
+    """The current snapshot, reloaded when the store moves.
 
-    Every `interval` seconds at most it checks that the store is still the file at
-    `database` (deleted, replaced with `mv`, restored from a backup?) and readable,
-    and reopens it when it changed. While the database is missing or unreadable it
-    keeps serving the snapshot it has, and says so in `health`.
+    With `files`, the store is the copy each sync publishes (fallback.StoreFiles):
+    every `interval` at most the source looks for a newer copy and switches to it;
+    whatever is wrong with the files meanwhile goes to `health`, and the snapshot
+    it has is served until a good one comes.
     """
 
     def __init__(self, store: Store, interval: float,
                  clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-                 health: Health | None = None, database: Path | None = None):
+                 files: StoreFiles | None = None):
         self._store = store
-        self._database = database if database is not None else store.path
+        self._files = files
         self._clock = clock
-        self._health = health if health is not None else Health()
         self._lock = threading.Lock()
         self._snapshot = build_snapshot(store, clock())
         self._reopened = False
@@ -158,35 +156,16 @@ class SnapshotSource:
     def store(self) -> Store:
         return self._store
 
-    def _trouble(self, public: str, detail: str) -> None:
-        loaded = f"{self._snapshot.as_of:%Y-%m-%d %H:%M} UTC"
-        self._health.report("database", Trouble(
-            f"{public}; serving the data of {loaded}", f"{detail}; serving the data of {loaded}"))
-
     def _check(self) -> int | None:
-        """The store's generation, once the store is known to be the file at its path."""
-        if self._database == Path(":memory:"):
-            return self._store.generation()
-        identity = file_identity(self._database)
-        if identity is None:
-            self._trouble("the database file is missing", f"{self._database}: missing")
-            return None
-        if identity != self._store.identity:
-            try:
-                store = Store(self._database)
-            except StoreError as exc:
-                self._trouble("the database cannot be opened", str(exc))
-                return None
-            # NOTE: the old connection is left to the garbage collector: another thread
-            # may still be reading through it.
-            self._store, self._reopened = store, True
+        newer = self._files.newer(self._store) if self._files is not None else None
+        if newer is not None:
+            # NOTE: the old store is left to the garbage collector: another thread may
+            # still be reading through it.
+            self._store, self._reopened = newer, True
         try:
-            generation = self._store.generation()
-        except StoreError as exc:
-            self._trouble("the database cannot be read", str(exc))
+            return self._store.generation()
+        except StoreError:
             return None
-        self._health.report("database", None)
-        return generation
 
     def _generation(self) -> int | None:
         """PERF: one stat and one SELECT every `interval` at most, whatever the traffic.
@@ -209,13 +188,14 @@ class SnapshotSource:
         if generation is not None and (self._reopened or generation != self._snapshot.generation
                                        ) and self._lock.acquire(blocking=False):
             try:
-                # Another file: its generations are not comparable with ours, read it whole.
-                previous = None if self._reopened else self._snapshot
-                if previous is None or generation != self._snapshot.generation:
+                # A copy of the same history continues it; one that went back in time (a
+                # restored backup) is read whole.
+                previous = self._snapshot if generation >= self._snapshot.generation else None
+                if previous is None or generation != previous.generation:
                     self._snapshot = build_snapshot(self._store, self._clock(), previous)
                 self._reopened = False
-            except StoreError as exc:
-                self._trouble("the database cannot be read", str(exc))
+            except StoreError:
+                pass  # keep serving what we have; the next check tries again
             finally:
                 self._lock.release()
         return self._snapshot

@@ -166,7 +166,8 @@ def describe(path: Path, exc: BaseException) -> str:
         reason = exc.strerror or text
         where = exc.filename or path
         return f"{where}: {reason}"
-    if "disk is full" in text or "database or disk is full" in text:
+    if "disk is full" in text or (isinstance(exc, sqlite3.Error) and _disk_full(path)):
+        # SQLite often says only "disk I/O error" when its WAL cannot grow.
         return f"{path}: the disk is full; nothing was changed"
     if "not a database" in text or "malformed" in text:
         return f"{path}: not a readable SQLite database ({text}); restore it from a backup"
@@ -175,6 +176,14 @@ def describe(path: Path, exc: BaseException) -> str:
     if "unable to open" in text:
         return f"{path}: cannot be opened ({text}); check that its folder exists and is writable"
     return f"{path}: {text}"
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        stats = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 256 * 1024
 
 
 def last_good_path(database: Path) -> Path:
@@ -192,7 +201,9 @@ class Store:
             # NOTE: the file's identity at open time: a database replaced (mv) or deleted
             # while serving is noticed by comparing it with the path's (see snapshot.py).
             self.identity = file_identity(path) if readonly else None
-            uri = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
+            # A read-only store is a copy that is only ever replaced, never written in place:
+            # immutable, so readers take no locks and need no -wal or -shm files.
+            uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1" if readonly else str(path)
             self._db = sqlite3.connect(uri, timeout=30, isolation_level=None,
                                        check_same_thread=False, uri=readonly)
             self._db.row_factory = sqlite3.Row

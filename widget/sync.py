@@ -51,7 +51,8 @@ def sync_lock(database: Path, wait: float = 0.0) -> Iterator[None]:
     path = database.with_name(database.name + ".sync-lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a+")
+        # Unbuffered: a write that fails on a full disk leaves nothing to fail again at close.
+        handle = path.open("a+b", buffering=0)
     except OSError as exc:
         raise SyncError(f"cannot create the sync lock: {describe(path, exc)}") from exc
     with handle:
@@ -63,7 +64,7 @@ def sync_lock(database: Path, wait: float = 0.0) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     handle.seek(0)
-                    holder = handle.read().strip() or "another process"
+                    holder = handle.read().decode(errors="replace").strip() or "another process"
                     raise SyncBusy(f"another sync is running ({holder}); nothing was done, "
                                    f"try again when it has finished (lock: {path})") from None
                 time.sleep(0.1)
@@ -72,8 +73,7 @@ def sync_lock(database: Path, wait: float = 0.0) -> Iterator[None]:
         try:
             handle.seek(0)
             handle.truncate()
-            handle.write(f"pid {os.getpid()}, since {utc_now():%Y-%m-%d %H:%M:%S} UTC")
-            handle.flush()
+            handle.write(f"pid {os.getpid()}, since {utc_now():%Y-%m-%d %H:%M:%S} UTC".encode())
         except OSError:
             pass
         try:
@@ -125,7 +125,8 @@ def _sync_source(source: SourceConfig, config: Config, store: Store, clock: Cloc
                  known: set[str]) -> SourceResult:
     try:
         read = read_source(source, config)
-        media, failed = copy_thumbnails(read.posts, fetcher_for(config), known)
+        media, failed = copy_thumbnails(read.posts, fetcher_for(config).for_source(source),
+                                        known)
     except SourceError as exc:
         return _fail(store, source.name, source.type, str(exc), clock)
     except Exception as exc:  # noqa: BLE001 - see _unexpected

@@ -12,7 +12,7 @@ import orjson
 
 from widget.assets import Assets, default_assets
 from widget.config import Config
-from widget.fallback import Health, load_or_last_good, open_store
+from widget.fallback import Health, StoreFiles, load_or_last_good
 from widget.http import api, badge, builder, embed, feeds, oembed
 from widget.http.caching import HTTPCaching
 from widget.http.errors import serialize_error
@@ -45,8 +45,10 @@ def create_app(config: Config, *, store: Store | None = None,
                clock: Callable[[], dt.datetime] = utc_now,
                health: Health | None = None) -> falcon.App:
     health = health if health is not None else Health()
-    store = store if store is not None else open_store(config.database, health)
-    snapshots = SnapshotSource(store, config.reload_interval, clock, health, config.database)
+    # Given a store (tests, the export), serve it; else the copy each sync publishes.
+    files = None if store is not None else StoreFiles(config.database, health)
+    store = store if store is not None else files.open()  # type: ignore[union-attr]
+    snapshots = SnapshotSource(store, config.reload_interval, clock, files)
     rendered = api.Rendered()
 
     # CORS: any origin may read, never with credentials; see HTTPCaching for why the
