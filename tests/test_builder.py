@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import falcon.testing
 import pytest
 
-from tests.conftest import Clock, assert_problem
+from tests.conftest import Clock
 from widget.config import Config, load_config
 from widget.http.app import create_app
 from widget.http.openapi import openapi_document
@@ -459,7 +459,24 @@ def test_api_page_lists_every_endpoint_of_the_openapi_document(
     assert "<script" not in html  # nothing to run on this page
 
 
-def test_api_page_in_arabic_and_its_errors(client: falcon.testing.TestClient) -> None:
+@pytest.mark.parametrize("query, name, lang", [
+    ("ui=xx", "ui", "en"), ("page=2", "page", "en"), ("ui=ar&page=2", "page", "ar"),
+    ("ui=fr&ui=de", "ui", "en"),
+])
+def test_api_page_errors_are_a_readable_400(client: falcon.testing.TestClient, query: str,
+                                            name: str, lang: str) -> None:
+    # A page for people: its errors are explained on the page, not in problem JSON.
+    result = get(client, query, "/api")
+    assert result.status_code == 400
+    assert result.headers["content-type"] == "text/html; charset=utf-8"
+    html = result.text
+    assert f'<html lang="{lang}"' in html
+    assert 'role="alert"' in html
+    said = translations(lang).gettext("The choice “%(name)s” is not valid:") % {"name": name}
+    assert said in html
+    home = "/api" if lang == "en" else f"/api?ui={lang}"
+    assert Page(html).first("a", href=home) is not None  # a way back
+
+
+def test_api_page_in_arabic(client: falcon.testing.TestClient) -> None:
     assert '<html lang="ar" dir="rtl">' in get(client, "ui=ar", "/api").text
-    assert_problem(get(client, "ui=xx", "/api"), 400, "ui")
-    assert_problem(get(client, "page=2", "/api"), 400, "page")

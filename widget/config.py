@@ -9,6 +9,7 @@ environment, feeds ``solidarity-widget check`` and is rendered into the docs
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -72,6 +73,51 @@ SETTINGS: tuple[Setting, ...] = (
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 _PATHS = frozenset(s.name for s in SETTINGS if s.type is Path)
+
+
+# Spaces (any Unicode space) and control characters: in a URL they are either a typo or
+# an attempt to smuggle something into a header or a link; a space is written %20.
+_NOT_IN_URLS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+_NOT_IN_PATHS = re.compile(r"[\x00-\x1f\x7f]")
+# frame_ancestors goes into a CSP header: what could end the directive or the header
+# (";", ",", quotes) is refused along with spaces and control characters.
+_NOT_IN_ORIGINS = re.compile(r"[;,'\"\\]")
+_AT_LINE = re.compile(r" \(at line (\d+), column (\d+)\)$")
+
+
+def url_problem(value: str, schemes: tuple[str, ...] = ("http", "https")) -> str | None:
+    """Why `value` is not an absolute URL with one of `schemes`, in words; None if it is.
+
+    Never raises: urlsplit() raises ValueError on an unclosed "[" (``http://[::1``) and
+    on a host in brackets that is no IP address, and ``.port`` on a port that is not a
+    number from 0 to 65535. A file: URL needs a path; any other URL a host name.
+    """
+    if _NOT_IN_URLS.search(value):
+        return "contains a space or a control character (write a space as %20)"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError as exc:
+        if "[" in value and "]" not in value:
+            return "has a '[' that is not closed (an IPv6 host is written http://[::1]:8000)"
+        return f"is not a valid URL ({exc})"
+    if parts.scheme not in schemes:
+        return "must start with " + " or ".join(f"{s}://" if s != "file" else "file:"
+                                                for s in schemes)
+    if parts.scheme == "file":
+        return None if parts.path or parts.netloc else "has no path (like file:posts.xml)"
+    if not parts.hostname:
+        return "has no host name"
+    return None
+
+
+def _origin_problem(origin: str) -> str | None:
+    """A CSP source like https://ally.example, https://*.ally.example or :*, in words."""
+    if _NOT_IN_ORIGINS.search(origin):
+        return "contains a character that is not allowed in an origin"
+    # CSP allows "*" as a port (any port); urlsplit's .port would refuse it.
+    any_port = origin.endswith(":*")
+    return url_problem(origin[:-2] if any_port else origin)
 
 
 class ConfigError(Exception):
@@ -156,9 +202,10 @@ def _sources(raw: Any, where: str, problems: list[str]) -> tuple[SourceConfig, .
         seen.add(name)
         if kind not in SOURCE_TYPES:
             problems.append(f"{at}: type: must be one of {', '.join(SOURCE_TYPES)}, not {kind!r}")
-        scheme = urlsplit(url).scheme if isinstance(url, str) else None
-        if scheme not in ("http", "https", "file"):
-            problems.append(f"{at}: url: must be an http(s) URL or a file: path, not {url!r}")
+        reason = (url_problem(url, ("http", "https", "file")) if isinstance(url, str)
+                  else "must be an http(s) URL or a file: path")
+        if reason is not None:
+            problems.append(f"{at}: url: {reason}, not {url!r}")
         lang = item.get("lang")
         if lang is not None and not isinstance(lang, str):
             problems.append(f"{at}: lang: must be a language code like 'en'")
@@ -168,17 +215,35 @@ def _sources(raw: Any, where: str, problems: list[str]) -> tuple[SourceConfig, .
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError([f"{path}: cannot be read: {exc.strerror}"]) from exc
+    except ValueError as exc:  # a NUL in the path, from WIDGET_CONFIG
+        raise ConfigError([f"{str(path)!r}: cannot be read: {exc}"]) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError([f"{path}: line {line}: is not UTF-8 text (byte {exc.start} is "
+                           f"0x{data[exc.start]:02x}); save the file as UTF-8"]) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from exc
+        # tomllib counts lines as TOML does (at "\n" only) and says where in its message:
+        # "Invalid value (at line 3, column 11)"; the line goes first, as for other problems.
+        message = str(exc)
+        if m := _AT_LINE.search(message):
+            message = f"line {m[1]}, column {m[2]}: not valid TOML: {message[:m.start()]}"
+        else:
+            message = f"not valid TOML: {message}"
+        raise ConfigError([f"{path}: {message}"]) from None
 
 
 def _settings(raw: Mapping[str, Any], environ: Mapping[str, str], where: str,
               problems: list[str]) -> dict[str, Any]:
     """File values first, then WIDGET_<NAME> from the environment: the one override point."""
     values: dict[str, Any] = {}
+    origin: dict[str, str] = {}  # where each value came from, for the problems
     for key, value in raw.items():
         if key == "sources":
             continue
@@ -186,24 +251,43 @@ def _settings(raw: Mapping[str, Any], environ: Mapping[str, str], where: str,
             problems.append(f"{where}: {key}: unknown setting (known: {', '.join(_BY_NAME)})")
             continue
         values[key], problem = _coerce(_BY_NAME[key], value, where)
+        origin[key] = where
         if problem:
             problems.append(problem)
     for setting in SETTINGS:
         if setting.env in environ:
             values[setting.name], problem = _coerce(setting, environ[setting.env], setting.env)
+            origin[setting.name] = setting.env
             if problem:
                 problems.append(problem)
+    _check(values, origin, problems)
+    return values
+
+
+def _check(values: Mapping[str, Any], origin: Mapping[str, str], problems: list[str]) -> None:
+    """What a value's type does not say: URLs and paths that cannot be used."""
     for name in ("base_url", "site_url"):
         url = values.get(name)
-        if isinstance(url, str) and url and urlsplit(url).scheme not in ("http", "https"):
-            problems.append(f"{where}: {name}: must start with http:// or https://, not {url!r}")
+        if isinstance(url, str) and url and (reason := url_problem(url)):
+            problems.append(f"{origin[name]}: {name}: {reason}, not {url!r}")
+    for name in _PATHS:
+        value = values.get(name)
+        if isinstance(value, Path) and _NOT_IN_PATHS.search(str(value)):
+            problems.append(f"{origin[name]}: {name}: contains a control character, "
+                            f"not {str(value)!r}")
     ancestors = values.get("frame_ancestors")
-    if isinstance(ancestors, str) and ancestors != "*" and not all(
-            urlsplit(o).scheme in ("http", "https") and urlsplit(o).netloc
-            for o in ancestors.split()):
-        problems.append(f"{where}: frame_ancestors: must be '*' or origins like "
-                        f"https://ally.example separated by spaces, not {ancestors!r}")
-    return values
+    if isinstance(ancestors, str) and ancestors != "*":
+        # NOTE: split at plain spaces only: the setting goes into the CSP header as it is
+        # written, so a tab or a line break must stay inside an origin, to be refused.
+        origins = [o for o in ancestors.split(" ") if o]
+        reason = None if origins else "no origin is given"
+        for o in origins:
+            if reason is None and (why := _origin_problem(o)):
+                reason = f"{o!r} {why}"
+        if reason is not None:
+            problems.append(f"{origin['frame_ancestors']}: frame_ancestors: must be '*' or "
+                            f"origins like https://ally.example separated by spaces; "
+                            f"{reason}")
 
 
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:

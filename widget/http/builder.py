@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import falcon
 
 from widget import i18n
+from widget.http.errors import InvalidParameter
 from widget.http.openapi import openapi_document
 from widget.http.params import Params
 from widget.model import Status, Strike
@@ -202,6 +203,12 @@ def _api_paths(base_url: str) -> list[dict[str, Any]]:
             for path, op in paths.items()]
 
 
+def _known_ui(params: Mapping[str, str | list[str]]) -> str:
+    """The interface language asked for if it is one, else the default."""
+    ui = params.get("ui")
+    return ui if isinstance(ui, str) and ui in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
 class _Page:
     def __init__(self, services: Services):
         self._services = services
@@ -256,23 +263,30 @@ class BuilderPage(_Page):
     def _fallback(params: Mapping[str, str | list[str]], strikes: Mapping[str, Strike]
                   ) -> Choices:
         """After a wrong choice: the defaults, in the interface language if that was right."""
-        ui = params.get("ui")
-        ui = ui if isinstance(ui, str) and ui in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
-        return parse_choices({"ui": ui}, strikes)
+        return parse_choices({"ui": _known_ui(params)}, strikes)
 
     on_head = on_get
 
 
 class APIPage(_Page):
+    """A page for people: a wrong parameter is explained on the page itself (400), in the
+    interface language if that one was right, never answered with problem JSON."""
+
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        ui = Params(req, ("ui",)).choice("ui", i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
+        error: OptionError | None = None
+        try:
+            ui = Params(req, ("ui",)).choice("ui", i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
+        except InvalidParameter as exc:
+            ui, error = _known_ui(req.params), OptionError(exc.param_name, exc.reason)
         strikes = self._services.snapshots.current().strikes
         resp.data = self._render(
-            "api.html", ui, page="api", example_slug=default_strike(strikes),
+            "api.html", ui, page="api", example_slug=default_strike(strikes), error=error,
             lang_links=[(lang, "/api" + ("" if lang.code == i18n.DEFAULT_LANGUAGE
                                          else "?ui=" + lang.code))
                         for lang in i18n.LANGUAGES.values()])
         resp.content_type = HTML
+        if error is not None:
+            resp.status = falcon.HTTP_400
 
     on_head = on_get
 

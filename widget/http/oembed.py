@@ -7,8 +7,8 @@ the endpoint cannot be used to make this service request anything.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlsplit
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import falcon
 import orjson
@@ -22,10 +22,11 @@ from widget.render.options import EmbedOptions, OptionError, parse_options
 if TYPE_CHECKING:
     from widget.http.app import Services
 
+# NOTE: matched with fullmatch(): "$" would also match before a final "\n".
 _ROUTES = (
-    (re.compile(r"^/embed/news$"), "news", 600, 440),
-    (re.compile(r"^/embed/strikes$"), "strikes", 600, 520),
-    (re.compile(r"^/embed/strike/([a-z0-9]+(?:-[a-z0-9]+)*)$"), "strike", 500, 200),
+    (re.compile(r"/embed/news"), "news", 600, 440),
+    (re.compile(r"/embed/strikes"), "strikes", 600, 520),
+    (re.compile(r"/embed/strike/([a-z0-9]+(?:-[a-z0-9]+)*)"), "strike", 500, 200),
 )
 SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"
 CACHE_AGE = 86_400  # the iframe is live; the oEmbed answer itself changes rarely
@@ -39,22 +40,56 @@ def _title(services: Services, widget: str, slug: str | None, options: EmbedOpti
     return f"{'Latest news' if widget == 'news' else 'Hunger strikes'} · {site}"
 
 
+def _split(url: str) -> SplitResult:
+    """The parts of the URL asked about; 400 naming `url` when it cannot be one.
+
+    NOTE: urlsplit() raises ValueError on an unclosed "[" (http://[::1) or a bracketed
+    host that is no IP address, and .port on a port outside 0-65535: hostile input that
+    must be a 400, never a 500.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- only for the ValueError
+    except ValueError:
+        raise InvalidParameter("url", "is not a valid URL") from None
+    return parts
+
+
+class _Target(NamedTuple):
+    widget: str
+    path: str  # below base_url
+    slug: str | None
+    options: EmbedOptions
+    width: int
+    height: int
+
+
+def _query(query: str) -> dict[str, str | list[str]]:
+    """The embed page's query as the page itself reads it: a repeated option is a list."""
+    found: dict[str, str | list[str]] = {}
+    for name, values in parse_qs(query, keep_blank_values=True).items():
+        found[name] = values[0] if len(values) == 1 else values
+    return found
+
+
 class OEmbed:
     def __init__(self, services: Services):
         self._services = services
-        self._origin = urlsplit(services.config.base_url)
+        origin = urlsplit(services.config.base_url)
+        self._origin = (origin.scheme, origin.netloc.lower())
+        self._prefix = origin.path.rstrip("/")
 
-    def _resolve(self, url: str) -> tuple[str, str | None, EmbedOptions, int, int]:
-        parts = urlsplit(url)
-        if (parts.scheme, parts.netloc) != (self._origin.scheme, self._origin.netloc):
+    def _resolve(self, parts: SplitResult) -> _Target:
+        if (parts.scheme, parts.netloc.lower()) != self._origin \
+                or not parts.path.startswith(self._prefix + "/"):
             raise falcon.HTTPNotFound(title="Not a URL of this service",
                                       description=f"only {self._services.config.base_url}/embed/"
                                                   "… URLs can be embedded")
-        path = parts.path.removeprefix(self._origin.path.rstrip("/"))
+        path = parts.path.removeprefix(self._prefix)
         for pattern, widget, width, height in _ROUTES:
-            if m := pattern.match(path):
+            if m := pattern.fullmatch(path):
                 try:
-                    options = parse_options(widget, dict(parse_qsl(parts.query)))
+                    options = parse_options(widget, _query(parts.query))
                 except OptionError as exc:
                     raise InvalidParameter("url", f"option {exc.name}: {exc.reason}") from None
                 slug = m.group(1) if m.groups() else None
@@ -62,7 +97,7 @@ class OEmbed:
                     raise falcon.HTTPNotFound(title="Unknown strike",
                                               description=f"no hunger strike is listed as "
                                                           f"{slug!r}")
-                return widget, slug, options, width, height
+                return _Target(widget, path, slug, options, width, height)
         raise falcon.HTTPNotFound(title="Nothing to embed",
                                   description="the URL is not an embed page of this service")
 
@@ -76,12 +111,12 @@ class OEmbed:
                                             description="this provider answers format=json")
         max_width = params.integer("maxwidth", default=0, low=1, high=10_000)
         max_height = params.integer("maxheight", default=0, low=1, high=10_000)
-        widget, slug, options, width, height = self._resolve(url)
-        width = min(width, max_width) if max_width else width
-        height = min(height, max_height) if max_height else height
+        target = self._resolve(_split(url))
+        width = min(target.width, max_width) if max_width else target.width
+        height = min(target.height, max_height) if max_height else target.height
         base = self._services.config.base_url
-        src = base + urlsplit(url).path + options.query()
-        title = _title(self._services, widget, slug, options)
+        src = base + target.path + target.options.query()
+        title = _title(self._services, target.widget, target.slug, target.options)
         # The class and the link inside make WordPress treat it as a WordPress-style
         # embed (it adds a secret and resizes it); elsewhere the link is the fallback.
         html = Markup(
