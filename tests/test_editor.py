@@ -116,3 +116,242 @@ def test_dry_run_shows_the_change_and_writes_nothing(demo_dir: Path) -> None:
     code, out = run(demo_dir, "confirm", "zehra-kurtay", "--date", "2025-09-09", "--dry-run")
     assert code == 0 and "+last_confirmed = 2025-09-09" in out and "dry run" in out
     assert (demo_dir / "strikes.toml").read_bytes() == before
+
+
+# --- Tables found by the parser's reading ------------------------------------------------
+
+ZEHRA = '[strike.zehra-kurtay]'
+
+
+def edit_demo(demo_dir: Path, old: str, new: str) -> Path:
+    path = demo_dir / "strikes.toml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def test_remove_finds_a_table_with_a_literal_string_key(demo_dir: Path) -> None:
+    path = edit_demo(demo_dir, ZEHRA, "[strike.'zehra-kurtay']")
+    code, out = run(demo_dir, "remove", "zehra-kurtay", "--date", "2025-08-03", "--no-publish")
+    assert code == 0, out
+    parsed = parse_file(path.read_text())
+    assert "zehra-kurtay" not in [s.slug for s in parsed.strikes]
+    assert parsed.removed["zehra-kurtay"] == dt.date(2025, 8, 3)
+    assert "Zehra Kurtay" not in path.read_text()
+
+
+def test_remove_finds_a_table_with_an_escaped_key(demo_dir: Path) -> None:
+    path = edit_demo(demo_dir, ZEHRA, '[strike."zehra\\u002dkurtay"]')
+    code, out = run(demo_dir, "remove", "zehra-kurtay", "--date", "2025-08-03", "--no-publish")
+    assert code == 0, out
+    assert "Zehra Kurtay" not in path.read_text()
+
+
+HEADER_IN_SUMMARY = '''summary = """Demands:
+[1] an end to isolation
+
+
+[strike.ali-hasan-akgul]
+# not a comment
+
+"""'''
+
+
+def put_header_in_summary(demo_dir: Path) -> Path:
+    path = demo_dir / "strikes.toml"
+    text = path.read_text()
+    start = text.index('summary = """Political refugee')
+    end = text.index('"""', start + 13) + 3
+    path.write_text(text[:start] + HEADER_IN_SUMMARY + text[end:])
+    return path
+
+
+def test_remove_a_strike_whose_summary_holds_lines_like_headers(demo_dir: Path) -> None:
+    path = put_header_in_summary(demo_dir)
+    code, out = run(demo_dir, "remove", "zehra-kurtay", "--date", "2025-08-03", "--no-publish")
+    assert code == 0, out
+    after = path.read_text()
+    parsed = parse_file(after)
+    assert [s.slug for s in parsed.strikes] == ["ali-hasan-akgul", "s-r-y-type-prisons"]
+    assert "an end to isolation" not in after and "Zehra" not in after
+    assert after.count("[strike.ali-hasan-akgul]") == 1
+
+
+@pytest.mark.parametrize("args", [
+    ["remove", "s-r-y-type-prisons", "--date", "2025-08-03"],
+    ["remove", "ali-hasan-akgul", "--date", "2025-08-03"],
+    ["add", "new-strike", "--name", "N", "--country", "FR", "--place", "P", "--timezone",
+     "Europe/Paris", "--start-date", "2025-08-01", "--kind", "indefinite"],
+    ["update", "zehra-kurtay", "--place", "Saint-Denis"],
+])
+def test_text_that_looks_like_a_table_inside_a_summary_is_left_alone(
+        demo_dir: Path, args: list[str]) -> None:
+    path = put_header_in_summary(demo_dir)
+    code, out = run(demo_dir, *args, "--no-publish")
+    assert code == 0, out
+    after = path.read_text()
+    assert HEADER_IN_SUMMARY in after  # blank lines and all, byte for byte
+    zehra = next(s for s in parse_file(after).strikes if s.slug == "zehra-kurtay")
+    assert zehra.summary.startswith("Demands:\n[1] an end to isolation\n\n\n[strike.ali")
+
+
+def test_a_comment_closing_a_string_above_a_header_stays_with_the_string(
+        demo_dir: Path) -> None:
+    # The line right above [strike.ali-hasan-akgul] starts with "#" but ends a string.
+    path = edit_demo(demo_dir, 'last_confirmed = 2025-07-13\n\n[strike.ali-hasan-akgul]',
+                     'last_confirmed = 2025-07-13\nsummary = """x\n# still the summary"""\n'
+                     '[strike.ali-hasan-akgul]')
+    path.write_text(path.read_text().replace(
+        'summary = """Political refugee in France, Zehra Kurtay is on indefinite hunger strike \\\n'
+        'against her expulsion and for her right to residence, in a resistance tent in '
+        'Saint-Denis."""\n', ""))
+    code, out = run(demo_dir, "remove", "ali-hasan-akgul", "--date", "2025-08-03",
+                    "--no-publish")
+    assert code == 0, out
+    zehra = parse_file(path.read_text()).strikes[0]
+    assert zehra.summary == "x\n# still the summary"
+
+
+@pytest.mark.parametrize("args", [
+    ["confirm", "zehra-kurtay", "--date", "2025-08-01"],
+    ["update", "zehra-kurtay", "--place", "Saint-Denis", "--participants", "2"],
+    ["end", "zehra-kurtay", "--outcome", "victory", "--date", "2025-08-02"],
+    ["remove", "ali-hasan-akgul", "--date", "2025-08-03"],
+    ["add", "new-strike", "--name", "N", "--country", "FR", "--place", "P", "--timezone",
+     "Europe/Paris", "--start-date", "2025-08-01", "--kind", "indefinite"],
+])
+def test_a_crlf_file_stays_crlf(demo_dir: Path, args: list[str]) -> None:
+    path = demo_dir / "strikes.toml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    code, out = run(demo_dir, *args, "--no-publish")
+    assert code == 0, out
+    data = path.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") > 50
+    assert data != path.read_bytes().replace(b"\r\n", b"\n")
+
+
+def test_an_lf_file_stays_lf(demo_dir: Path) -> None:
+    path = demo_dir / "strikes.toml"
+    code, out = run(demo_dir, "update", "zehra-kurtay", "--participants", "2", "--no-publish")
+    assert code == 0, out
+    assert b"\r" not in path.read_bytes()
+
+
+# --- Hostile or mistaken input: one line, non-zero, nothing written ----------------------
+
+@pytest.mark.parametrize("args, message", [
+    (["update", "zehra-kurtay", "--unset", "bogus"], 'unknown field: "bogus"'),
+    (["update", "zehra-kurtay", "--place", "X", "--unset", "summary", "--unset", "b\nogus"],
+     'unknown field: "b\\nogus"'),
+    (["add", "abc\n", "--name", "A", "--country", "FR", "--place", "P", "--timezone",
+      "Europe/Paris", "--start-date", "2025-08-01", "--kind", "indefinite"],
+     '"abc\\n": slug must be lowercase letters'),
+    (["add", "Abc", "--name", "A", "--country", "FR", "--place", "P", "--timezone",
+      "Europe/Paris", "--start-date", "2025-08-01", "--kind", "indefinite"],
+     '"Abc": slug must be lowercase letters'),
+    (["add", "abc", "--name", "A", "--country", "FR", "--place", "P", "--timezone",
+      "Europe/Paris", "--start-date", "2025-08-01", "--kind", "indefinite",
+      "--source", "http://[::1"],
+     "strikes.toml:74: strike \"abc\": sources: 'http://[::1' is not a valid link: "
+     "Invalid IPv6 URL"),
+    (["update", "zehra-kurtay", "--related", "https://x.example:99999/"],
+     "strike \"zehra-kurtay\": related_posts: 'https://x.example:99999/' is not a valid link"),
+    (["confirm", "no\nbody", "--date", "2025-01-01"], 'no strike "no\\nbody" in the file'),
+    (["confirm", "no\nbody"], 'no strike "no\\nbody" in the file'),
+])
+def test_mistakes_are_one_line_and_write_nothing(demo_dir: Path, args: list[str],
+                                                 message: str) -> None:
+    before = (demo_dir / "strikes.toml").read_bytes()
+    result = CliRunner().invoke(main, ["--config", str(demo_dir / "widget.toml"),
+                                       "strike", *args])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if "rror" in line]
+    assert errors and all(message in line or "nothing was written" in line
+                          for line in errors), result.output
+    assert (demo_dir / "strikes.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [
+    ["confirm", "zehra-kurtay"],
+    ["end", "zehra-kurtay", "--outcome", "victory"],
+    ["suspend", "zehra-kurtay"],
+    ["remove", "zehra-kurtay"],
+    ["confirm", "zehra-kurtay", "--date", "2025-08-01"],
+    ["update", "zehra-kurtay", "--place", "Saint-Denis"],
+])
+def test_an_invalid_file_is_reported_line_by_line(demo_dir: Path, args: list[str]) -> None:
+    path = edit_demo(demo_dir, 'timezone = "Europe/Paris"', 'timezone = "Paris"')
+    path.write_text(path.read_text().replace('country = "TR"', 'country = "XX"', 1))
+    before = path.read_bytes()
+    code, out = run(demo_dir, *args)
+    assert code == 1, out
+    lines = out.splitlines()
+    assert lines[0] == (f'error: {path}:14: strike "zehra-kurtay": timezone: \'Paris\' '
+                        "is not an IANA timezone (Europe/Paris, Asia/Kolkata, …)")
+    assert lines[1].startswith(f'error: {path}:30: strike "ali-hasan-akgul": country: ')
+    assert lines[2].startswith("error: ") and lines[2].endswith("nothing was written")
+    assert len(lines) == 3 and "Traceback" not in out
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_toml_is_reported_with_its_line(demo_dir: Path) -> None:
+    path = edit_demo(demo_dir, 'place = "High-security prison"', 'place = "High-security')
+    code, out = run(demo_dir, "update", "zehra-kurtay", "--place", "X", "--no-publish")
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"error: {path}:31: not valid TOML")
+
+
+def test_add_creates_a_missing_file(demo_dir: Path) -> None:
+    path = demo_dir / "strikes.toml"
+    path.unlink()
+    code, out = run(demo_dir, "add", "new-strike", "--name", "N", "--country", "FR",
+                    "--place", "P", "--timezone", "Europe/Paris", "--start-date", "2025-08-01",
+                    "--kind", "indefinite", "--no-publish")
+    assert code == 0, out
+    assert [s.slug for s in parse_file(path.read_text()).strikes] == ["new-strike"]
+    assert path.read_text().startswith("[strike.new-strike]\nname = \"N\"\n")
+    assert path.stat().st_mode & 0o044 == 0o044 or path.stat().st_mode & 0o004 == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["confirm", "zehra-kurtay"],
+    ["confirm", "zehra-kurtay", "--date", "2025-08-01"],
+    ["end", "zehra-kurtay", "--outcome", "victory"],
+    ["suspend", "zehra-kurtay", "--date", "2025-08-01"],
+    ["remove", "zehra-kurtay"],
+    ["update", "zehra-kurtay", "--place", "X"],
+])
+def test_other_commands_say_the_file_is_missing(demo_dir: Path, args: list[str]) -> None:
+    path = demo_dir / "strikes.toml"
+    path.unlink()
+    result = CliRunner().invoke(main, ["--config", str(demo_dir / "widget.toml"),
+                                       "strike", *args])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output == f"Error: no strikes file at {path}\n"
+    assert not path.exists()
+
+
+def test_an_empty_file_takes_a_first_strike(demo_dir: Path) -> None:
+    path = demo_dir / "strikes.toml"
+    path.write_text("# strikes\n")
+    code, out = run(demo_dir, "add", "new-strike", "--name", "N", "--country", "FR",
+                    "--place", "P", "--timezone", "Europe/Paris", "--start-date", "2025-08-01",
+                    "--kind", "indefinite", "--no-publish")
+    assert code == 0, out
+    assert path.read_text().startswith("# strikes\n\n[strike.new-strike]\n")
+
+
+def test_the_first_strike_goes_before_the_tombstones(demo_dir: Path) -> None:
+    path = demo_dir / "strikes.toml"
+    path.write_text("# Strikes.\n\n# Tombstones:\n[removed.old]\nremoved_on = 2025-07-01\n")
+    code, out = run(demo_dir, "add", "new-strike", "--name", "N", "--country", "FR",
+                    "--place", "P", "--timezone", "Europe/Paris", "--start-date", "2025-08-01",
+                    "--kind", "indefinite", "--no-publish")
+    assert code == 0, out
+    text = path.read_text()
+    assert text.startswith("# Strikes.\n\n[strike.new-strike]\n")
+    assert text.endswith('status = "active"\n\n# Tombstones:\n[removed.old]\n'
+                         "removed_on = 2025-07-01\n")

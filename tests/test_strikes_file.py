@@ -99,7 +99,7 @@ def replace(old: str, new: str) -> str:
     ('[strike.zehra-kurtay]', '[strike.Zehra_Kurtay]',
      'strikes.toml:2: strike "Zehra_Kurtay": slug must be lowercase letters'),
     ('[strike.zehra-kurtay]', '[strikes.zehra-kurtay]',
-     'strikes.toml:1: strikes: unknown top-level entry'),
+     'strikes.toml:2: strikes: unknown top-level entry'),  # at its header, not line 1
 ])
 def test_each_mistake_names_file_line_and_field(old: str, new: str, expected: str) -> None:
     found = errors(replace(old, new))
@@ -145,3 +145,181 @@ def test_tombstones() -> None:
 def test_tombstone_mistakes(extra: str, expected: str) -> None:
     found = errors(GOOD + extra)
     assert any(e.startswith(expected) for e in found), found
+
+
+# --- Lines as TOML counts them, headers as the parser reads them -------------------------
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+@pytest.mark.parametrize("where", ["string", "comment"])
+def test_line_separators_that_toml_allows_do_not_shift_later_lines(separator: str,
+                                                                    where: str) -> None:
+    # str.splitlines() breaks at these; TOML counts only LF and CRLF.
+    old, new = (('place = "Paris"', f'place = "Paris{separator}Saint-Denis"')
+                if where == "string" else ("# comment", f"# comment{separator}more"))
+    text = replace(old, new).replace('outcome = "released"', 'outcome = "freed"')
+    found = errors(text)
+    assert len(found) == 1
+    assert found[0].startswith('strikes.toml:22: strike "ali-hasan-akgul": outcome: '
+                               "'freed' is not one of: "), found
+
+
+def test_a_quoted_slug_with_escapes_is_reported_at_its_own_header() -> None:
+    text = replace("[strike.ali-hasan-akgul]", '[strike."ali\\u002dhasan-akgul"]')
+    text = text.replace('outcome = "released"\n', "")
+    assert errors(text) == ['strikes.toml:13: strike "ali-hasan-akgul": outcome: '
+                            'is required when status is "ended"']
+
+
+def test_a_header_inside_a_multiline_string_is_text() -> None:
+    # The first [strike.ali-hasan-akgul] is inside the summary; the table is at line 16.
+    text = replace('last_confirmed = 2025-07-13',
+                   'last_confirmed = 2025-07-13\nsummary = """\n[strike.ali-hasan-akgul]\n"""')
+    text = text.replace('outcome = "released"\n', "")
+    assert errors(text) == ['strikes.toml:16: strike "ali-hasan-akgul": outcome: '
+                            'is required when status is "ended"']
+
+
+def test_a_sub_table_is_refused_at_its_own_line() -> None:
+    text = GOOD + '\n[strike.ali-hasan-akgul.extra]\nnote = "x"\n'
+    found = errors(text)
+    assert len(found) == 1
+    assert found[0].startswith('strikes.toml:24: strike "ali-hasan-akgul": extra: '
+                               'is a sub-table; a strike has known field')
+
+
+def test_keys_are_found_by_the_parser_whatever_their_quoting() -> None:
+    text = replace('timezone = "Europe/Paris"', "'timezone' = \"Paris\"")
+    text = text.replace('outcome = "released"', '"out\\u0063ome" = "freed"')
+    assert [e.split(":")[:4] for e in errors(text)] == [
+        ["strikes.toml", "6", ' strike "zehra-kurtay"', " timezone"],
+        ["strikes.toml", "22", ' strike "ali-hasan-akgul"', " outcome"]]
+
+
+def test_a_literal_string_slug_is_a_slug() -> None:
+    strikes = parse_strikes(replace("[strike.zehra-kurtay]", "[strike.'zehra-kurtay']"))
+    assert [s.slug for s in strikes] == ["zehra-kurtay", "ali-hasan-akgul"]
+
+
+def test_crlf_files_are_counted_like_lf_files() -> None:
+    text = replace('outcome = "released"', 'outcome = "freed"').replace("\n", "\r\n")
+    assert errors(text)[0].startswith('strikes.toml:22: strike "ali-hasan-akgul": outcome:')
+
+
+def test_a_lone_cr_is_not_a_newline() -> None:
+    found = errors(replace('place = "Paris"\n', 'place = "Paris"\r'))
+    assert found[0].startswith("strikes.toml:5: not valid TOML")
+
+
+# --- Slugs and links ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("slug", ["abc\\n", "abc\\r\\n", "-abc", "abc-", "a--b", "a" * 65, ""])
+def test_a_slug_is_validated_whole(slug: str) -> None:
+    found = errors(replace("[strike.zehra-kurtay]", f'[strike."{slug}"]'))
+    assert len(found) == 1 and "slug must be lowercase letters" in found[0], found
+    assert found[0].startswith("strikes.toml:2: strike ")
+    assert "\n" not in found[0] and "\r" not in found[0]  # one line, the newline escaped
+
+
+def test_a_tombstone_slug_is_validated_too() -> None:
+    found = errors(GOOD + '\n[removed."old\\n"]\nremoved_on = 2025-08-01\n')
+    assert found == ['strikes.toml:24: strike "old\\n": slug must be lowercase letters, '
+                     'digits and single hyphens (zehra-kurtay), at most 64 characters']
+
+
+@pytest.mark.parametrize("field", ["sources", "related_posts"])
+@pytest.mark.parametrize("url, reason", [
+    ("http://[::1", "Invalid IPv6 URL"),
+    ("http://[::1]:http/", "Port could not be cast"),
+    ("https://example.org:99999/", "Port out of range"),
+    ("http://[not-an-address]/", "does not appear to be an IPv4 or IPv6 address"),
+])
+def test_a_link_that_urllib_cannot_split_is_a_problem_not_a_crash(field: str, url: str,
+                                                                  reason: str) -> None:
+    found = errors(replace('last_confirmed = 2025-07-13',
+                           f'{field} = ["https://ok.example/", "{url}"]'))
+    assert found == [f'strikes.toml:11: strike "zehra-kurtay": {field}: '
+                     f'{url!r} is not a valid link: ' + found[0].split("valid link: ")[1]]
+    assert reason in found[0]
+
+
+def test_a_link_needs_a_host() -> None:
+    found = errors(replace('last_confirmed = 2025-07-13', 'sources = ["https:///path"]'))
+    assert found[0].startswith('strikes.toml:11: strike "zehra-kurtay": sources: '
+                               "'https:///path' is not an http or https link")
+
+
+# --- Empty and truncated files -----------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["", "\n\n", "   \r\n", "# all strikes went here\n"])
+def test_an_empty_file_parses_and_says_so(text: str) -> None:
+    from widget.strikes import parse_file
+
+    parsed = parse_file(text)
+    assert parsed.is_empty and parsed.strikes == [] and parsed.removed == {}
+
+
+def test_a_file_with_strikes_or_tombstones_is_not_empty() -> None:
+    from widget.strikes import parse_file
+
+    assert not parse_file(GOOD).is_empty
+    assert not parse_file("[removed.old]\nremoved_on = 2025-08-01\n").is_empty
+
+
+def test_a_truncated_file_is_refused_with_a_line_or_parses_whole_tables() -> None:
+    """Cut GOOD after every character: a cut mid-table is refused, with a line in the file."""
+    from widget.strikes import parse_file
+
+    refused = 0
+    for cut in range(len(GOOD)):
+        text = GOOD[:cut]
+        try:
+            parsed = parse_file(text)
+        except StrikesFileError as exc:
+            refused += 1
+            assert all(1 <= p.line <= text.count("\n") + 1 for p in exc.problems), (cut, exc)
+            continue
+        # Only a cut between tables (or inside a comment) leaves a valid file.
+        slugs = [s.slug for s in parsed.strikes]
+        assert slugs in ([], ["zehra-kurtay"]) or cut >= len(GOOD) - 1, (cut, slugs)
+    assert refused > len(GOOD) * 0.9
+    cut = GOOD.index('place = "Paris"') + len('place = "Pa')
+    assert errors(GOOD[:cut])[0].startswith("strikes.toml:5: not valid TOML")
+    cut = GOOD.index('kind = "indefinite"')
+    assert errors(GOOD[:cut]) == [
+        'strikes.toml:2: strike "zehra-kurtay": kind: is required',
+        'strikes.toml:2: strike "zehra-kurtay": status: is required']
+
+
+def test_every_problem_is_one_line() -> None:
+    text = replace("[strike.zehra-kurtay]", '[strike."zehra\\u2029kurtay"]')
+    text = text.replace('outcome = "released"', '"out\\ncome" = "x\\u2028y"')
+    text += '\n[strike.a]\nname = "\\u0085"\n'
+    for problem in errors(text):
+        assert len(problem.splitlines()) == 1 and "\n" not in problem, problem
+
+
+def test_the_reading_finds_every_header_and_key() -> None:
+    """Pins the tomlkit parser hooks the reading relies on (widget.strikes._Parser)."""
+    from widget.strikes import Reading
+
+    text = ('top = 1\n[strike.a]\nname = "x"  # note\nsummary = """\n[strike.b]\n"""\n'
+            "t = {x = 1}\nd.e = 2\n\n# about c\n[strike.'c']\n[strike.a.extra]\ny = 1\n")
+    reading = Reading(text)
+    assert [(t.path, reading.line_at(t.start)) for t in reading.tables] == [
+        (("strike", "a"), 2), (("strike", "c"), 11), (("strike", "a", "extra"), 12)]
+    assert [reading.line(*path) for path in [
+        ("top",), ("strike", "a", "name"), ("strike", "a", "summary"), ("strike", "a", "t"),
+        ("strike", "a", "t", "x"), ("strike", "a", "d", "e"), ("strike", "a", "d"),
+        ("strike", "a", "extra", "y"), ("strike", "nobody"), ("strike",), ("elsewhere",)]] == [
+        1, 3, 4, 7, 7, 8, 8, 13, 2, 2, 1]
+    a, c, extra = reading.tables
+    assert text[a.gap_start:a.start] == "" and a.gap_start == len("top = 1\n")
+    assert text[a.end:c.start] == "\n# about c\n" and text[c.end:extra.start] == ""
+    assert extra.end == len(text)
+    assert reading.document.as_string() == text
+
+
+@pytest.mark.parametrize("text", ["a = " + "[" * 5000 + "]" * 5000,
+                                  "a = " + "{b=" * 3000 + "1" + "}" * 3000])
+def test_deep_nesting_is_refused_not_a_crash(text: str) -> None:
+    assert errors(text)[0].startswith("strikes.toml:1: not valid TOML")

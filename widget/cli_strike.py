@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -12,7 +13,7 @@ from widget.days import local_today
 from widget.editor import EditError, add_strike, apply, remove_strike, update_strike
 from widget.model import Kind, Outcome, Status
 from widget.store import Store
-from widget.strikes import StrikesFileError, parse_file
+from widget.strikes import StrikesFileError, load_file, printable, quoted
 from widget.sync import SyncBusy, sync_lock, sync_strikes
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -62,22 +63,40 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _fail(ctx: click.Context, exc: StrikesFileError, why: str) -> None:
+    """Each of the file's problems on one line of its own, FILE:LINE: …; exit 1."""
+    for problem in exc.problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"error: {why}; nothing was written", err=True)
+    ctx.exit(1)
+
+
+def _valid(path: Path) -> bool:
+    try:
+        load_file(path)
+    except StrikesFileError:
+        return not path.exists()  # a missing file is what `add` starts from
+    return True
+
+
 def _run(ctx: click.Context, edit: Callable[[str], str], dry_run: bool,
-         no_publish: bool, done: str) -> None:
+         no_publish: bool, done: str, *, create: bool = False) -> None:
     from widget.cli import _config  # one place that reads the config
 
     config = _config(ctx)
     path = config.strikes_file
     try:
-        change = apply(path, edit, write=not dry_run)
+        change = apply(path, edit, write=not dry_run, create=create)
     except EditError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(printable(str(exc))) from None
     except StrikesFileError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        click.echo("error: the edit would make the file invalid; nothing was written", err=True)
-        ctx.exit(1)
+        _fail(ctx, exc, "the strikes file would not be valid after this edit"
+              if _valid(path) else "the strikes file has these problems; fix them first")
         return
+    except OSError as exc:  # disk full, a folder that cannot be written, …
+        raise click.ClickException(
+            f"cannot write {printable(str(path))}: {printable(exc.strerror or str(exc))}"
+        ) from None
     click.echo(change.diff() or "no change", nl=False)
     if dry_run:
         click.echo("\n(dry run: nothing was written)")
@@ -97,11 +116,19 @@ def _run(ctx: click.Context, edit: Callable[[str], str], dry_run: bool,
 def _strike_timezone(ctx: click.Context, slug: str) -> str:
     from widget.cli import _config
 
-    parsed = parse_file(_config(ctx).strikes_file.read_text(encoding="utf-8"))
+    path = _config(ctx).strikes_file
+    if not path.exists():
+        raise click.ClickException(f"no strikes file at {printable(str(path))}")
+    try:
+        parsed = load_file(path)
+    except StrikesFileError as exc:
+        _fail(ctx, exc, "the strikes file must be valid to find the strike's timezone "
+                        "(or give --date)")
+        raise AssertionError("unreachable") from exc
     for strike in parsed.strikes:
         if strike.slug == slug:
             return strike.timezone
-    raise click.ClickException(f'no strike "{slug}" in the file')
+    raise click.ClickException(f"no strike {quoted(slug)} in the file")
 
 
 def _today(ctx: click.Context, slug: str, given: dt.datetime | None) -> dt.date:
@@ -131,7 +158,8 @@ def add(ctx: click.Context, slug: str, dry_run: bool, no_publish: bool, **values
                ("name", "country", "place", "timezone", "start_date", "kind") if k not in fields]
     if missing:
         raise click.UsageError("missing: " + ", ".join(missing))
-    _run(ctx, lambda text: add_strike(text, slug, fields), dry_run, no_publish, "added")
+    _run(ctx, lambda text: add_strike(text, slug, fields), dry_run, no_publish, "added",
+         create=True)  # the first strike creates the file
 
 
 @strike.command()

@@ -6,6 +6,7 @@ A file with any mistake is rejected as a whole; every problem is reported as
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import tomllib
@@ -18,14 +19,14 @@ from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from babel import Locale
+from tomlkit.exceptions import ParseError, TOMLKitError
+from tomlkit.parser import Parser
 
 from widget.model import Kind, Outcome, Status, Strike
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TABLE_RE = re.compile(
-    r"""^\s*\[\s*(strike|removed)\s*\.\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*\]""")
-_KEY_RE = re.compile(r"""^\s*(?:"([^"]+)"|([A-Za-z0-9_-]+))\s*=""")
-_ANY_TABLE_RE = re.compile(r"^\s*\[")
+# Matched with fullmatch: "$" would also accept a trailing newline.
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_MAX = 64
 _E = TypeVar("_E", Kind, Status, Outcome)
 
 
@@ -38,12 +39,28 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:"
+        where = f"{printable(self.file)}:{self.line}:"
         if self.slug is not None:
-            where += f' strike "{self.slug}":'
+            where += f" strike {quoted(self.slug)}:"
         if self.field is not None:
-            where += f" {self.field}:"
-        return f"{where} {self.message}"
+            where += f" {printable(self.field)}:"
+        return f"{where} {printable(self.message)}"
+
+
+def printable(text: str) -> str:
+    """One line, whatever the file holds: line breaks and control characters escaped."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def quoted(text: str) -> str:
+    return '"' + printable(text).replace('"', '\\"') + '"'
+
+
+def slug_problem(slug: str) -> str | None:
+    if SLUG_RE.fullmatch(slug) and len(slug) <= SLUG_MAX:
+        return None
+    return (f"slug must be lowercase letters, digits and single hyphens (zehra-kurtay), "
+            f"at most {SLUG_MAX} characters")
 
 
 class StrikesFileError(Exception):
@@ -65,28 +82,141 @@ def _timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-class _Lines:
-    """Finds the line of each strike table and of each key inside it."""
+class _Parser(Parser):
+    """tomlkit's own parser, noting where it starts each table header and each key.
+
+    NOTE: these are tomlkit's internal methods (`_parse_table`, `_parse_key_value`,
+    `_parse_inline_table`, `_peek_table`, `_idx`); tomlkit has no public API for
+    positions. test_the_reading_finds_every_header_and_key fails if an upgrade
+    changes them.
+    """
 
     def __init__(self, text: str):
-        self.tables: dict[str, int] = {}
-        self.keys: dict[tuple[str, str], int] = {}
-        current: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
-            if m := _TABLE_RE.match(line):
-                name = next(g for g in m.groups()[1:] if g is not None)
-                current = name if m.group(1) == "strike" else f"removed.{name}"
-                self.tables.setdefault(current, number)
-            elif _ANY_TABLE_RE.match(line):
-                current = None
-            elif current is not None and (m := _KEY_RE.match(line)):
-                key = m.group(1) or m.group(2)
-                self.keys.setdefault((current, key), number)
+        super().__init__(text)
+        self.headers: list[tuple[tuple[str, ...], int]] = []
+        self.keys: list[tuple[tuple[str, ...], int, int]] = []
+        self._inline = 0
 
-    def of(self, slug: str, key: str | None = None) -> int:
-        if key is not None and (slug, key) in self.keys:
-            return self.keys[(slug, key)]
-        return self.tables.get(slug, 1)
+    def _parse_table(self, parent_name: Any = None, parent: Any = None) -> Any:
+        start = self._idx  # at the "[" of the header
+        _, key = self._peek_table()
+        self.headers.append((tuple(part.key for part in key), start))
+        return super()._parse_table(parent_name, parent)
+
+    def _parse_key_value(self, parse_comment: bool = False) -> Any:
+        start, inline = self._idx, self._inline
+        key, value = super()._parse_key_value(parse_comment)
+        if not inline:  # keys inside an inline table are on their key's line
+            self.keys.append((tuple(part.key for part in key), start, self._idx))
+        return key, value
+
+    def _parse_inline_table(self) -> Any:
+        self._inline += 1
+        try:
+            return super()._parse_inline_table()
+        finally:
+            self._inline -= 1
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpan:
+    """One `[header]` as written: offsets into the text, end excluded."""
+
+    path: tuple[str, ...]  # the header's key, decoded: [strike."a\u002db"] is ("strike", "a-b")
+    start: int  # the "[" of the header
+    gap_start: int  # end of whatever comes before: only blank lines and comments in between
+    end: int  # end of the table's last key/value line (of its header line if it has none)
+
+
+class Reading:
+    """The strikes file as tomlkit's parser reads it, with where each table and key is.
+
+    Why the parser and not patterns on lines: only the parser knows that a
+    `[strike.x]` line inside a multi-line string is text, that
+    `[strike."a\\u002db"]` and `[strike.'a-b']` both name "a-b", and where a value
+    ends. So `_Parser` (tomlkit's parser) notes the offset where it starts each
+    header and each key (and where each key/value ends); the document it builds
+    is the one the editor changes, and the offsets are where the editor cuts and
+    inserts whole tables. A key belongs to the header before it in the text;
+    its path is that header's path plus its own (dotted) parts, so
+    `[strike.a.extra]` is found at its own line and a value's key at its line.
+
+    Lines are counted as TOML counts them: a newline is LF or CRLF, so counting
+    "\\n" is exact (a lone CR is not allowed). `str.splitlines()` would also
+    split at U+2028, U+2029, U+0085, … which TOML allows inside strings.
+    """
+
+    def __init__(self, text: str, file: str = "strikes.toml"):
+        parser = _Parser(text)
+        try:
+            self.document = parser.parse()
+        except (TOMLKitError, ValueError, RecursionError) as exc:
+            raise StrikesFileError([Problem(file, _tomlkit_line(text, exc), None, None,
+                                            f"not valid TOML: {_without_position(exc)}")]) from exc
+        self.text = text
+        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self._explicit: dict[tuple[str, ...], int] = {}
+        self._implicit: dict[tuple[str, ...], int] = {}
+        self.tables: list[TableSpan] = []
+        self.root_end = 0  # end of the keys above the first header
+        header: tuple[str, ...] = ()
+        ends: dict[int, int] = {}
+        events = sorted([(start, False, path, 0) for path, start in parser.headers]
+                        + [(start, True, path, end) for path, start, end in parser.keys],
+                        key=lambda event: event[0])  # in the order of the text
+        for start, is_key, path, end in events:
+            if not is_key:
+                header = path
+                self._note(path, start)
+                ends[len(self.tables)] = self._line_end(start)
+                self.tables.append(TableSpan(path, start, 0, 0))
+            else:
+                self._note(header + path, start)
+                if self.tables:
+                    ends[len(self.tables) - 1] = end
+                else:
+                    self.root_end = end
+        previous = self.root_end
+        for n, table in enumerate(self.tables):
+            self.tables[n] = TableSpan(table.path, table.start, previous, ends[n])
+            previous = ends[n]
+
+    def _note(self, path: tuple[str, ...], start: int) -> None:
+        line = self.line_at(start)
+        self._explicit.setdefault(path, line)
+        for n in range(1, len(path)):
+            self._implicit.setdefault(path[:n], line)
+
+    def _line_end(self, offset: int) -> int:
+        # A header is one line: its keys cannot hold a newline.
+        end = self.text.find("\n", offset)
+        return len(self.text) if end < 0 else end + 1
+
+    def line_at(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+    def line(self, *path: str) -> int:
+        """Line of a table or key; for one the file does not write, its nearest parent's."""
+        while path:
+            if path in self._explicit:
+                return self._explicit[path]
+            if path in self._implicit:
+                return self._implicit[path]
+            path = path[:-1]
+        return 1
+
+
+def _tomlkit_line(text: str, exc: Exception) -> int:
+    """The line of a tomlkit error, recounted: tomlkit counts with str.splitlines()."""
+    if not isinstance(exc, ParseError):
+        return 1
+    lines = text.splitlines(keepends=True)
+    offset = sum(len(line) for line in lines[:exc.line - 1]) + exc.col
+    return text.count("\n", 0, offset) + 1
+
+
+def _without_position(exc: Exception) -> str:
+    return str(exc).rsplit(" at line ", 1)[0] if isinstance(exc, ParseError) else str(exc)
 
 
 FIELDS: dict[str, str] = {
@@ -111,14 +241,13 @@ REQUIRED = ("name", "country", "place", "timezone", "start_date", "kind", "statu
 
 
 class _Checker:
-    def __init__(self, file: str, lines: _Lines, slug: str, table: dict[str, Any]):
-        self.file, self.lines, self.slug, self.table = file, lines, slug, table
+    def __init__(self, file: str, reading: Reading, slug: str, table: dict[str, Any]):
+        self.file, self.reading, self.slug, self.table = file, reading, slug, table
         self.problems: list[Problem] = []
 
     def fail(self, key: str | None, message: str) -> None:
-        self.problems.append(
-            Problem(self.file, self.lines.of(self.slug, key), self.slug, key, message)
-        )
+        path = ("strike", self.slug) if key is None else ("strike", self.slug, key)
+        self.problems.append(Problem(self.file, self.reading.line(*path), self.slug, key, message))
 
     def text(self, key: str, *, limit: int, required: bool = False) -> str:
         value = self.table.get(key)
@@ -178,8 +307,12 @@ class _Checker:
 
 
 def _link(value: str) -> str | None:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:  # "http://[::1": urlsplit refuses an unclosed bracket
+        return f"{value!r} is not a valid link: {exc}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"{value!r} is not an http or https link"
     return None
 
@@ -197,9 +330,10 @@ def _check_ending(c: _Checker, status: Status | None, end: dt.date | None) -> No
 
 
 def _strike(c: _Checker) -> Strike | None:
-    for key in c.table:
+    for key, value in c.table.items():
         if key not in FIELDS:
-            c.fail(key, "is not a known field (known: " + ", ".join(FIELDS) + ")")
+            what = "is a sub-table; a strike has" if isinstance(value, dict) else "is not a"
+            c.fail(key, f"{what} known field (known: " + ", ".join(FIELDS) + ")")
     name = c.text("name", limit=120, required=True)
     place = c.text("place", limit=200, required=True)
     country = c.text("country", limit=2, required=True)
@@ -246,30 +380,38 @@ class StrikesFile:
     # then says so (API 410, a neutral notice, a badge) instead of a broken widget.
     removed: dict[str, dt.date]
 
+    @property
+    def is_empty(self) -> bool:
+        """No strike and no tombstone: what a 0-byte or truncated save looks like."""
+        return not self.strikes and not self.removed
+
 
 REMOVED_FIELDS = ("removed_on", "note")
 
 
-def _removed(file: str, lines: _Lines, tables: Any, strikes: list[Strike],
+def _removed(file: str, reading: Reading, tables: Any, strikes: list[Strike],
              problems: list[Problem]) -> dict[str, dt.date]:
     if not isinstance(tables, dict):
-        problems.append(Problem(file, 1, None, "removed",
+        problems.append(Problem(file, reading.line("removed"), None, "removed",
                                 'must be tables like "[removed.old-slug]"'))
         return {}
     listed = {s.slug for s in strikes}
     removed: dict[str, dt.date] = {}
     for slug, table in tables.items():
-        line = lines.of(f"removed.{slug}")
+        line = reading.line("removed", slug)
+        if (message := slug_problem(slug)) is not None:
+            problems.append(Problem(file, line, slug, None, message))
+            continue
         if not isinstance(table, dict):
             problems.append(Problem(file, line, slug, None, "must be a table"))
             continue
         for key in table:
             if key not in REMOVED_FIELDS:
-                problems.append(Problem(file, lines.of(f"removed.{slug}", key), slug, key,
+                problems.append(Problem(file, reading.line("removed", slug, key), slug, key,
                                         "a removed strike has only removed_on and note"))
         when = table.get("removed_on")
         if isinstance(when, dt.datetime) or not isinstance(when, dt.date):
-            problems.append(Problem(file, lines.of(f"removed.{slug}", "removed_on"), slug,
+            problems.append(Problem(file, reading.line("removed", slug, "removed_on"), slug,
                                     "removed_on", "must be a TOML date like 2025-08-01"))
             continue
         if slug in listed:
@@ -279,58 +421,83 @@ def _removed(file: str, lines: _Lines, tables: Any, strikes: list[Strike],
     return removed
 
 
+def read(text: str, file: str = "strikes.toml") -> tuple[dict[str, Any], Reading]:
+    """The values (tomllib, the reference reader) and where they are (tomlkit's reading).
+
+    Both must accept the text: tomllib for its strictness and its messages,
+    tomlkit because the editor edits what tomlkit reads.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib counts lines as TOML does: "\n" only.
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc), text)
+        raise StrikesFileError([Problem(file, line, None, None, f"not valid TOML: {exc}")]) from exc
+    except RecursionError as exc:  # tomllib recurses once per "[" or "{"
+        raise StrikesFileError([Problem(file, 1, None, None,
+                                        "not valid TOML: arrays or tables nested too deeply")]
+                               ) from exc
+    return data, Reading(text, file)
+
+
 def parse_strikes(text: str, file: str = "strikes.toml") -> list[Strike]:
     """Parse and validate a whole strikes file; raise StrikesFileError listing every problem."""
     return parse_file(text, file).strikes
 
 
 def parse_file(text: str, file: str = "strikes.toml") -> StrikesFile:
-    """Parse and validate a whole strikes file; raise StrikesFileError listing every problem."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
-        raise StrikesFileError([Problem(file, line, None, None, f"not valid TOML: {exc}")]) from exc
-    lines = _Lines(text)
+    """Parse and validate a whole strikes file; raise StrikesFileError listing every problem.
+
+    A file without any table (0 bytes, only comments) parses: see `StrikesFile.is_empty`.
+    """
+    data, reading = read(text, file)
     problems: list[Problem] = []
     for key in data:
         if key not in ("strike", "removed"):
-            problems.append(Problem(file, 1, None, key,
+            problems.append(Problem(file, reading.line(key), None, key,
                                     'unknown top-level entry; strikes are "[strike.SLUG]" tables'))
     tables = data.get("strike", {})
     if not isinstance(tables, dict):
-        problems.append(Problem(file, 1, None, "strike",
+        problems.append(Problem(file, reading.line("strike"), None, "strike",
                                 'must be tables like "[strike.zehra-kurtay]"'))
         tables = {}
     strikes: list[Strike] = []
     for slug, table in tables.items():
-        if not SLUG_RE.match(slug) or len(slug) > 64:
-            problems.append(Problem(
-                file, lines.of(slug), slug, None,
-                "slug must be lowercase letters, digits and single hyphens (zehra-kurtay)"))
+        line = reading.line("strike", slug)
+        if (message := slug_problem(slug)) is not None:
+            problems.append(Problem(file, line, slug, None, message))
             continue
         if not isinstance(table, dict):
-            problems.append(Problem(file, lines.of(slug), slug, None, "must be a table"))
+            problems.append(Problem(file, line, slug, None, "must be a table"))
             continue
-        checker = _Checker(file, lines, slug, table)
+        checker = _Checker(file, reading, slug, table)
         strike = _strike(checker)
         problems.extend(checker.problems)
         if strike is not None:
             strikes.append(strike)
-    removed = _removed(file, lines, data.get("removed", {}), strikes, problems)
+    removed = _removed(file, reading, data.get("removed", {}), strikes, problems)
     if problems:
         raise StrikesFileError(sorted(problems, key=lambda p: p.line))
     return StrikesFile(strikes, removed)
 
 
-def _line_from_message(message: str) -> int:
-    m = re.search(r"line (\d+)", message)
-    return int(m.group(1)) if m else 1
+def _line_from_message(message: str, text: str) -> int:
+    if m := re.search(r"line (\d+)", message):
+        return int(m.group(1))
+    # "(at end of document)": a string or table left open, as in a truncated save.
+    return text.rstrip("\r\n").count("\n") + 1 if "end of document" in message else 1
+
+
+def read_text(path: Path) -> str:
+    """The file's text as it is: no newline translation, so CRLF stays CRLF and a lone
+    CR (not a TOML newline) is refused, not taken for a line break."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
 
 
 def load_file(path: Path) -> StrikesFile:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         problem = Problem(str(path), 1, None, None, f"cannot be read: {exc}")
         raise StrikesFileError([problem]) from exc
