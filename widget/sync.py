@@ -148,8 +148,7 @@ def sync_strikes(config: Config, store: Store, clock: Clock = utc_now, *,
     name = "strikes-file"
     try:
         parsed = load_file(config.strikes_file)
-        empty = not parsed.strikes and not parsed.removed
-        published = store.strike_count() if empty else 0
+        published = store.strike_count() if parsed.is_empty else 0
         if published and not allow_empty:
             # The most likely accident: a save that truncated the file. Refuse it while
             # strikes are published; removing them all is said explicitly.
