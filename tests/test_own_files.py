@@ -294,3 +294,73 @@ def test_a_full_disk_changes_nothing_and_says_so(small_disk: Path, demo_dir: Pat
     app = falcon.testing.TestClient(create_app(config, clock=clock))
     names = [s["name"] for s in app.simulate_get("/api/v1/strikes").json["strikes"]]
     assert "Zehra Kurtay" in names  # the old data, whole
+
+
+# --- what the review of the copies found ---------------------------------------------
+
+
+def retitle(config: Config, title: str) -> None:
+    posts = config.root / "posts.xml"
+    text = posts.read_text()
+    old = text.split("<title>")[2].split("</title>")[0]  # the first post's title
+    posts.write_text(text.replace(f"<title>{old}</title>", f"<title>{title}</title>", 1))
+
+
+def first_title(app: falcon.testing.TestClient) -> str:
+    return str(app.simulate_get("/api/v1/posts").json["posts"][0]["title"])
+
+
+def test_a_backup_moved_back_is_never_mistaken_for_the_same_history(
+        synced: Config, clock: Clock, tmp_path: Path) -> None:
+    backup = tmp_path / "backup.sqlite3"
+    shutil.copyfile(last_good_path(synced.database), backup)
+    retitle(synced, "TITLE-B")
+    sync_now(synced)
+    app = falcon.testing.TestClient(create_app(synced, clock=clock))
+    assert first_title(app) == "TITLE-B"
+    # The backup is behind; after one more sync its generation can equal ours.
+    os.replace(backup, synced.database)
+    retitle(synced, "TITLE-C")
+    sync_now(synced)
+    clock.now += dt.timedelta(seconds=synced.reload_interval)
+    fresh = falcon.testing.TestClient(create_app(synced, clock=clock))
+    assert first_title(app) == first_title(fresh) == "TITLE-C"
+    assert (app.simulate_get("/api/v1/posts").headers["etag"]
+            == fresh.simulate_get("/api/v1/posts").headers["etag"])
+
+
+def test_status_leaves_a_deleted_database_to_the_next_sync(synced: Config) -> None:
+    synced.database.unlink()
+    one_line_error(cli(synced.root / "widget.toml", "status"), "missing")
+    assert not synced.database.exists()
+    restored = cli(synced.root / "widget.toml", "sync")
+    assert restored.returncode == 0 and "restored from" in restored.stderr
+
+
+def test_a_restore_ignores_the_wal_of_the_deleted_file(synced: Config) -> None:
+    wal = synced.database.with_name(synced.database.name + "-wal")
+    synced.database.unlink()
+    wal.write_bytes(b"\x37\x7f\x06\x82" + b"\x00" * 4096)  # the left-over of another file
+    restored = cli(synced.root / "widget.toml", "sync")
+    assert restored.returncode == 0, restored.stderr
+    assert cli(synced.root / "widget.toml", "sync").returncode == 0
+
+
+def test_what_the_editor_publishes_reaches_the_workers(synced: Config, clock: Clock) -> None:
+    app = falcon.testing.TestClient(create_app(synced, clock=clock))
+    assert "zehra-kurtay" in slugs(app)
+    done = cli(synced.root / "widget.toml", "strike", "remove", "zehra-kurtay",
+               "--date", "2025-08-03")
+    assert done.returncode == 0 and "published" in done.stdout, done.stderr
+    clock.now += dt.timedelta(seconds=synced.reload_interval)
+    assert "zehra-kurtay" not in slugs(app)
+    assert app.simulate_get("/api/v1/strikes/zehra-kurtay").status_code == 410
+
+
+def test_a_damaged_copy_with_a_good_database_serves_the_database(synced: Config,
+                                                                 clock: Clock) -> None:
+    corrupt(last_good_path(synced.database))
+    app = falcon.testing.TestClient(create_app(synced, clock=clock))
+    assert len(slugs(app)) == 3
+    status, body = health(app)
+    assert status == 503 and body["problems"][0]["part"] == "copy"

@@ -73,24 +73,35 @@ def workers(server: Gunicorn) -> set[int]:
     return {int(pid) for pid in found.stdout.split()}
 
 
+def reload(server: Gunicorn) -> None:
+    """HUP, as `systemctl reload` sends, then wait until only new workers serve."""
+    before = workers(server)
+    os.kill(server.process.pid, signal.SIGHUP)
+    eventually(lambda: len(workers(server)) == 2 and not workers(server) & before)
+
+
 def test_a_config_typo_then_a_reload_keeps_serving(server: Gunicorn, demo_dir: Path) -> None:
     before = strikes(server)
     config = demo_dir / "widget.toml"
-    good = config.read_text()
-    config.write_text(good + "\nreload_intervall = 3\n")
-    os.kill(server.process.pid, signal.SIGHUP)
-    eventually(lambda: degraded(server, "config"))
+    edited = config.read_text().replace('site_name = "International Solidarity',
+                                        'site_name = "Edited: International Solidarity')
+    config.write_text(edited)
+    reload(server)  # a good edit becomes the last good configuration
+    assert b"Edited: International" in get(server.url + "/embed/news")[1]
+    config.write_text(edited + "\nreload_intervall = 3\n")
+    reload(server)
     assert server.process.poll() is None
+    assert degraded(server, "config")
     assert strikes(server) == before
-    assert get(server.url + "/embed/strike/zehra-kurtay")[0] == 200
+    assert b"Edited: International" in get(server.url + "/embed/news")[1]
     assert "reload_intervall" in server.log.read_text()  # the detail, for the operator
     # A worker killed (a timeout, the OOM killer) comes back the same way.
     victim = next(iter(workers(server)))
     os.kill(victim, signal.SIGKILL)
     eventually(lambda: victim not in workers(server) and len(workers(server)) == 2)
-    assert strikes(server) == before
-    config.write_text(good)
-    os.kill(server.process.pid, signal.SIGHUP)
+    assert strikes(server) == before and degraded(server, "config")
+    config.write_text(edited)
+    reload(server)
     eventually(lambda: get(server.url + "/healthz")[0] == 200)
 
 
@@ -102,11 +113,9 @@ def test_a_corrupt_database_then_a_reload_keeps_serving(server: Gunicorn,
                     "conv=notrunc"], check=True, capture_output=True)
     eventually(lambda: degraded(server, "database"))
     assert strikes(server) == before
-    os.kill(server.process.pid, signal.SIGHUP)
-    # The new workers answer from the copy the last sync left.
-    eventually(lambda: degraded(server, "database") and
-               "copy" in get(server.url + "/healthz")[1].decode())
+    reload(server)  # the new workers answer from the copy the last sync left
     assert server.process.poll() is None
+    assert degraded(server, "database")
     assert strikes(server) == before
     synced = subprocess.run([sys.executable, "-m", "widget", "--config",
                              str(demo_dir / "widget.toml"), "sync"],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from widget.config import SETTINGS, Config, ConfigError, load_config
 from widget.fallback import CONFIG_ENV, dump_config
 from widget.store import Store, StoreError, last_good_path
 from widget.strikes import StrikesFileError, load_file
-from widget.sync import SyncBusy, SyncError, sync_all, sync_lock
+from widget.sync import SyncBusy, SyncError, open_for_sync, sync_all, sync_lock
 
 
 def _config(ctx: click.Context) -> Config:
@@ -102,7 +101,7 @@ def sync(ctx: click.Context, allow_empty_strikes: bool) -> None:
     """
     config = _config(ctx)
     try:
-        with sync_lock(config.database), _open_for_sync(config.database) as store:
+        with sync_lock(config.database), open_for_sync(config.database) as store:
             results = sync_all(config, store, allow_empty_strikes=allow_empty_strikes)
     except SyncBusy as exc:
         click.echo(f"error: {exc}", err=True)
@@ -116,13 +115,23 @@ def sync(ctx: click.Context, allow_empty_strikes: bool) -> None:
         ctx.exit(1)
 
 
+@main.command(name="last-good-config", hidden=True)
+@click.pass_context
+def last_good_config(ctx: click.Context) -> None:
+    """The config as loaded now, as JSON (for the gunicorn master's fallback)."""
+    click.echo(dump_config(_config(ctx)))
+
+
 @main.command()
 @click.pass_context
 def status(ctx: click.Context) -> None:
     """What the last syncs did, with every source's last error (for the operator;
     /healthz shows only states)."""
     config = _config(ctx)
-    with Store(config.database) as store:
+    if not config.database.exists():
+        raise StoreError(f"{config.database}: missing (the next sync starts again from the "
+                         f"last good copy, when there is one)")
+    with Store(config.database, readonly=True) as store:
         reading = store.read_since(None)
     copy = last_good_path(config.database)
     click.echo(f"database  {config.database}: generation {reading.generation}, "
@@ -162,7 +171,7 @@ def check(ctx: click.Context) -> None:
         return
     if config.database.exists():
         try:
-            Store(config.database).close()
+            Store(config.database, readonly=True).close()
         except StoreError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
@@ -171,18 +180,6 @@ def check(ctx: click.Context) -> None:
     click.echo(f"ok: {len(config.sources)} sources, {len(parsed.strikes)} strikes, "
                f"{len(parsed.removed)} removed ({config.strikes_file}), "
                f"checked {today:%Y-%m-%d %H:%M} UTC")
-
-
-def _open_for_sync(database: Path) -> Store:
-    """The store; a deleted one starts again from the last good copy, not from nothing
-    (thumbnails and what the editor hid live only there)."""
-    copy = last_good_path(database)
-    if not database.exists() and copy.exists():
-        partial = database.with_name(database.name + ".restoring")
-        shutil.copyfile(copy, partial)
-        os.replace(partial, database)
-        click.echo(f"note: {database} was missing; restored from {copy}", err=True)
-    return Store(database)
 
 
 def _nearest_existing(folder: Path) -> Path:

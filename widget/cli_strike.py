@@ -12,9 +12,8 @@ import click
 from widget.days import local_today
 from widget.editor import EditError, add_strike, apply, remove_strike, update_strike
 from widget.model import Kind, Outcome, Status
-from widget.store import Store
 from widget.strikes import StrikesFileError, load_file, printable, quoted
-from widget.sync import SyncBusy, sync_lock, sync_strikes
+from widget.sync import SyncBusy, publish_strikes
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 _FIELD_OPTIONS = [
@@ -104,8 +103,7 @@ def _run(ctx: click.Context, edit: Callable[[str], str], dry_run: bool,
     click.echo(f"\n{done}: {path}")
     if not no_publish:
         try:
-            with sync_lock(config.database, wait=30), Store(config.database) as store:
-                result = sync_strikes(config, store)
+            result = publish_strikes(config, wait=30)
         except SyncBusy as exc:
             click.echo(f"written, not published yet: {exc}")
             return

@@ -553,7 +553,7 @@ def export(config: Config, outdir: Path, *, extra_urls: Iterable[str] = (),
     tmp = Path(tempfile.mkdtemp(prefix=outdir.name + ".tmp-", dir=outdir.parent))
     try:
         tree = _Tree(tmp, outdir)
-        with Store(config.database) as store:
+        with Store(config.database, readonly=True) as store:
             exporter = _Exporter(config, store, now, day_max_age, tree)
             exporter.run(extra_urls)
             exporter.plan_locations()

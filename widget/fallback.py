@@ -19,8 +19,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Mapping, MutableMapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import orjson
@@ -29,6 +29,8 @@ from widget.config import Config, ConfigError, SourceConfig, load_config
 from widget.store import Store, StoreError, file_identity, last_good_path
 
 CONFIG_ENV = "WIDGET_LAST_GOOD_CONFIG"
+# A sync writes its copy right after the database; this much later, it could not.
+COPY_GRACE_SECONDS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +69,12 @@ def dump_config(config: Config) -> str:
 
 def undump_config(text: str) -> Config:
     raw = orjson.loads(text)
+    known = {f.name for f in fields(Config)}
+    raw = {k: v for k, v in raw.items() if k in known}  # a dump from an older version
     for name in ("database", "strikes_file", "root"):
         raw[name] = Path(raw[name])
     raw["sources"] = tuple(SourceConfig(**s) for s in raw["sources"])
     return Config(**raw)
-
-
-def remember_config(environ: MutableMapping[str, str] | None = None) -> None:
-    """In the gunicorn master (start and every HUP): keep the config if it loads cleanly."""
-    environ = os.environ if environ is None else environ
-    try:
-        environ[CONFIG_ENV] = dump_config(load_config(environ=environ))
-    except ConfigError as exc:
-        print(f"solidarity-widget: config: {exc.problems[0]} (workers keep the last good "
-              f"configuration)", file=sys.stderr, flush=True)
 
 
 def load_or_last_good(health: Health, environ: Mapping[str, str] | None = None) -> Config:
@@ -89,14 +83,15 @@ def load_or_last_good(health: Health, environ: Mapping[str, str] | None = None) 
     try:
         return load_config(environ=environ)
     except ConfigError as exc:
-        kept = environ.get(CONFIG_ENV)
-        if not kept:
-            raise
+        try:
+            kept = undump_config(environ[CONFIG_ENV])
+        except Exception:  # noqa: BLE001 - none kept, or unusable: the file's own problems
+            raise exc from None
         more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
         health.report("config", Trouble(
             "the configuration file has errors; serving with the last good configuration",
             f"{exc.problems[0]}{more}; serving with the last good configuration"))
-        return undump_config(kept)
+        return kept
 
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -120,19 +115,27 @@ class StoreFiles:
         self._health = health
 
     def open(self) -> Store:
-        """The copy; before the first sync that made one, the database; else an empty store."""
+        """The copy; failing that the database, read only; else an empty store."""
         self._check_database()
-        try:
-            return Store(self.copy, readonly=True)
-        except StoreError as exc:
-            problem = str(exc)
-        if self.database.exists() and not self.copy.exists():
+        problems = []
+        for path in (self.copy, self.database):
             try:
-                return Store(self.database)
+                store = Store(path, immutable=path == self.copy, readonly=True)
             except StoreError as exc:
-                problem = str(exc)
+                problems.append(str(exc))
+                continue
+            if path == self.copy:
+                self._health.report("copy", None)
+            elif self.copy.exists():
+                self._health.report("copy", Trouble(
+                    "the copy of the data cannot be read; serving the database itself",
+                    f"{problems[0]}; serving {self.database} read only"))
+            return store
+        return self.empty("; ".join(problems))
+
+    def empty(self, problem: str) -> Store:
         self._health.report("copy", Trouble(
-            "there is no readable copy of the data yet; serving nothing until a sync makes one",
+            "there is no readable copy of the data; serving nothing until a sync makes one",
             f"{problem}: serving an empty store until a sync writes {self.copy}"))
         return Store(Path(":memory:"))
 
@@ -143,11 +146,12 @@ class StoreFiles:
         if identity is None or identity == current.identity:
             return None
         try:
-            store = Store(self.copy, readonly=True)
+            store = Store(self.copy, immutable=True)
         except StoreError as exc:
-            self._health.report("copy", Trouble(
-                "the newest copy of the data cannot be read; serving the one before",
-                str(exc)))
+            if current.identity is not None:  # still serving a good store: say so
+                self._health.report("copy", Trouble(
+                    "the newest copy of the data cannot be read; serving the one before",
+                    str(exc)))
             return None
         self._health.report("copy", None)
         return store
@@ -172,4 +176,22 @@ class StoreFiles:
                 f"database from a backup or from that copy")
         if trouble is not None and not self.copy.exists() and not self.database.exists():
             trouble = None  # a new installation before its first sync: nothing is wrong
+        if trouble is None and self._behind():
+            trouble = Trouble(
+                "the last sync could not publish its copy; serving older data",
+                f"{self.copy} is older than {self.database} by more than "
+                f"{COPY_GRACE_SECONDS} s: the last sync could not write it (disk full?)")
         self._health.report("database", trouble)
+
+    def _behind(self) -> bool:
+        """The database was written well after its copy: a sync failed to publish."""
+        def mtime(path: Path) -> float:
+            try:
+                return path.stat().st_mtime
+            except OSError:
+                return 0.0
+
+        copied = mtime(self.copy)
+        written = max(mtime(self.database), mtime(self.database.with_name(
+            self.database.name + "-wal")))
+        return bool(copied) and written - copied > COPY_GRACE_SECONDS

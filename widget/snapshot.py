@@ -34,6 +34,8 @@ class Snapshot:
     timezones: tuple[str, ...] = field(default=())
     # Slugs the editor removed, with the date: shown as "no longer listed", never an error.
     removed: Mapping[str, dt.date] = field(default_factory=lambda: MappingProxyType({}))
+    # Which file history `generation` counts in (store.Store._mark_history).
+    history: str = ""
 
     # For the next incremental reload: posts by id, their hashes, and the sum of those.
     _by_id: dict[str, Post] = field(default_factory=dict, compare=False, repr=False)
@@ -114,6 +116,7 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
         version=_version(post_sum, reading.strikes, reading.removed),
         as_of=max(successes) if successes else now,
         generation=reading.generation,
+        history=store.history(),
         posts=posts,
         strikes=MappingProxyType({s.slug: s for s in reading.strikes}),
         sources=tuple(reading.sources),
@@ -142,58 +145,74 @@ class SnapshotSource:
     def __init__(self, store: Store, interval: float,
                  clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
                  files: StoreFiles | None = None):
-        self._store = store
         self._files = files
         self._clock = clock
         self._lock = threading.Lock()
-        self._snapshot = build_snapshot(store, clock())
-        self._reopened = False
         self._interval = dt.timedelta(seconds=interval)
-        self._checked: tuple[dt.datetime, int | None] | None = None
+        self._checked: tuple[dt.datetime, Store, int | None] | None = None
         self._check_lock = threading.Lock()
+        self._retired: Store | None = None
+        try:
+            self._snapshot = build_snapshot(store, clock())
+        except StoreError:
+            if files is None:
+                raise
+            # A copy that opens but cannot be read whole: never a worker that won't boot.
+            store = files.empty(f"{store.path}: cannot be read")
+            self._snapshot = build_snapshot(store, clock())
+        self._store = self._built_from = store
 
     @property
     def store(self) -> Store:
         return self._store
 
-    def _check(self) -> int | None:
-        newer = self._files.newer(self._store) if self._files is not None else None
-        if newer is not None:
-            # NOTE: the old store is left to the garbage collector: another thread may
-            # still be reading through it.
-            self._store, self._reopened = newer, True
-        try:
-            return self._store.generation()
-        except StoreError:
-            return None
+    def _switch(self, newer: Store) -> None:
+        # Requests are short: the store retired one switch ago is no longer read by
+        # anyone. Close it, or every replaced copy would stay open (and on disk).
+        if self._retired is not None:
+            self._retired.close()
+        self._retired, self._store = self._store, newer
 
-    def _generation(self) -> int | None:
+    def _poll(self) -> tuple[Store, int | None]:
         """PERF: one stat and one SELECT every `interval` at most, whatever the traffic.
 
         Timed by the injected clock (tests move it instead of sleeping); a clock that
-        jumps back checks at once rather than waiting for the old time to come round."""
+        jumps back checks at once rather than waiting for the old time to come round.
+        Returns the store and its generation together, so a rebuild reads the store
+        whose generation chose it."""
         now = self._clock()
         with self._check_lock:
             if self._checked is not None and (
                     self._checked[0] <= now < self._checked[0] + self._interval):
-                return self._checked[1]
-            generation = self._check()
-            self._checked = (now, generation)
-            return generation
+                return self._checked[1], self._checked[2]
+            newer = self._files.newer(self._store) if self._files is not None else None
+            if newer is not None:
+                self._switch(newer)
+            try:
+                generation: int | None = self._store.generation()
+            except StoreError:
+                generation = None
+            self._checked = (now, self._store, generation)
+            return self._store, generation
 
     def current(self) -> Snapshot:
-        generation = self._generation()
+        store, generation = self._poll()
+        snapshot = self._snapshot
+        if generation is None or (store is self._built_from and
+                                  generation == snapshot.generation):
+            return snapshot
         # One thread rebuilds; the others keep serving the snapshot they have meanwhile
         # instead of all waiting for it (a rebuild of 10,000 posts takes a while).
-        if generation is not None and (self._reopened or generation != self._snapshot.generation
-                                       ) and self._lock.acquire(blocking=False):
+        if self._lock.acquire(blocking=False):
             try:
-                # A copy of the same history continues it; one that went back in time (a
-                # restored backup) is read whole.
-                previous = self._snapshot if generation >= self._snapshot.generation else None
-                if previous is None or generation != previous.generation:
-                    self._snapshot = build_snapshot(self._store, self._clock(), previous)
-                self._reopened = False
+                history = store.history()
+                # A copy of the same history continues it; another history (a backup
+                # moved over the database), or one that went back, is read whole.
+                continues = history == snapshot.history and generation >= snapshot.generation
+                if not continues or generation != snapshot.generation:
+                    self._snapshot = build_snapshot(store, self._clock(),
+                                                    snapshot if continues else None)
+                self._built_from = store
             except StoreError:
                 pass  # keep serving what we have; the next check tries again
             finally:

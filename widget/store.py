@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -166,11 +167,11 @@ def describe(path: Path, exc: BaseException) -> str:
         reason = exc.strerror or text
         where = exc.filename or path
         return f"{where}: {reason}"
+    if "not a database" in text or "malformed" in text:
+        return f"{path}: not a readable SQLite database ({text}); restore it from a backup"
     if "disk is full" in text or (isinstance(exc, sqlite3.Error) and _disk_full(path)):
         # SQLite often says only "disk I/O error" when its WAL cannot grow.
         return f"{path}: the disk is full; nothing was changed"
-    if "not a database" in text or "malformed" in text:
-        return f"{path}: not a readable SQLite database ({text}); restore it from a backup"
     if "readonly" in text or "read-only" in text:
         return f"{path}: cannot be written ({text})"
     if "unable to open" in text:
@@ -192,18 +193,23 @@ def last_good_path(database: Path) -> Path:
 
 
 class Store:
-    def __init__(self, path: Path, *, readonly: bool = False):
+    """The SQLite store. `readonly` opens without creating or migrating anything, for
+    readers (`status`, `check`, the export); `immutable` for a published copy, which
+    is only ever replaced whole, never written in place: readers then take no locks
+    and share no -wal or -shm file with anyone."""
+
+    def __init__(self, path: Path, *, readonly: bool = False, immutable: bool = False):
         self.path = path
-        self.readonly = readonly
+        self.readonly = readonly = readonly or immutable
         try:
             if not readonly:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            # NOTE: the file's identity at open time: a database replaced (mv) or deleted
-            # while serving is noticed by comparing it with the path's (see snapshot.py).
-            self.identity = file_identity(path) if readonly else None
-            # A read-only store is a copy that is only ever replaced, never written in place:
-            # immutable, so readers take no locks and need no -wal or -shm files.
-            uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1" if readonly else str(path)
+            elif not path.exists():
+                raise StoreError(f"{path}: missing")
+            # NOTE: the file's identity at open time tells when a new copy has replaced it.
+            self.identity = file_identity(path)
+            uri = (f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+                   if readonly else str(path))
             self._db = sqlite3.connect(uri, timeout=30, isolation_level=None,
                                        check_same_thread=False, uri=readonly)
             self._db.row_factory = sqlite3.Row
@@ -215,9 +221,29 @@ class Store:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._migrate()
-                self.identity = file_identity(path)
+                self._mark_history()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(describe(path, exc)) from exc
+
+    def _mark_history(self) -> None:
+        """A new history id whenever the file is not the one last written here.
+
+        A backup moved over the database (or a new file) may reach the same generation
+        numbers as the copy a worker serves with other contents; readers compare the
+        history id to know whether a generation continues theirs (see snapshot.py).
+        """
+        here = "{}:{}".format(*(self.identity or (0, 0)))
+        rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        if rows.get("file") != here:
+            with self.transaction() as db:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('file', ?)", (here,))
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('history', ?)",
+                           (secrets.token_hex(8),))
+
+    def history(self) -> str:
+        with self._lock, self._errors():
+            row = self._db.execute("SELECT value FROM meta WHERE key='history'").fetchone()
+        return str(row[0]) if row else ""
 
     def save_copy(self) -> Path:
         """Write a consistent copy of the store beside it, swapped in atomically.

@@ -12,6 +12,8 @@ import datetime as dt
 import fcntl
 import logging
 import os
+import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +23,7 @@ from pathlib import Path
 from widget.config import Config, SourceConfig
 from widget.sources import SourceError, fetcher_for, read_source
 from widget.sources.media import copy_thumbnails
-from widget.store import Store, StoreError, describe
+from widget.store import Store, StoreError, describe, last_good_path
 from widget.strikes import StrikesFileError, load_file
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,38 @@ def sync_lock(database: Path, wait: float = 0.0) -> Iterator[None]:
             except OSError:
                 pass
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def open_for_sync(database: Path) -> Store:
+    """The store for writing (under the sync lock); a deleted one starts again from the
+    last good copy, not from nothing (thumbnails and what the editor hid live there)."""
+    copy = last_good_path(database)
+    if not database.exists() and copy.exists():
+        partial = database.with_name(database.name + ".restoring")
+        try:
+            # A -wal or -shm left beside the deleted file belongs to it: SQLite would
+            # replay its pages onto the copy.
+            for leftover in ("-wal", "-shm"):
+                database.with_name(database.name + leftover).unlink(missing_ok=True)
+            shutil.copyfile(copy, partial)
+            os.replace(partial, database)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise StoreError(f"{database} is missing and could not be restored from "
+                             f"{copy}: {describe(database, exc)}") from exc
+        log.warning("%s was missing; restored from %s", database, copy)
+        print(f"note: {database} was missing; restored from {copy}", file=sys.stderr)
+    return Store(database)
+
+
+def publish_strikes(config: Config, *, wait: float = 0.0) -> SourceResult:
+    """The editor's `strike` commands: import the strikes file and publish the copy."""
+    with sync_lock(config.database, wait=wait), open_for_sync(config.database) as store:
+        result = sync_strikes(config, store)
+        copied = _save_copy(store)
+    if result.ok and not copied.ok:
+        return SourceResult(result.name, False, f"{result.detail}, but {copied.detail}")
+    return result
 
 
 @dataclass(frozen=True, slots=True)

@@ -237,6 +237,8 @@ class MediaResource:
         with self._lock:
             found = self._cache.get(name, _MISSING)
         if found is _MISSING:
+            # A page another worker rendered may link a thumbnail of a newer copy.
+            self._snapshots.current()
             found = self._snapshots.store.media(name)
             if found is not None:  # a miss may be filled by the next sync: never cache it
                 with self._lock:
