@@ -99,7 +99,7 @@ def test_a_broken_strikes_file_never_takes_the_service_down(demo_server: Gunicor
     assert status == 200 and len(orjson.loads(body)["strikes"]) == 3
     health = orjson.loads(get(demo_server.url + "/healthz")[2])
     states = {s["name"]: s["state"] for s in health["sources"]}
-    assert states["strikes-file"] == "failing" and "kind" not in str(health)
+    assert states["strikes-file"] == "failing" and "forever" not in str(health)
     status = cli(demo_dir / "widget.toml", "status")  # the operator's detail
     assert status.returncode == 1 and f"strikes.toml:{line}:" in status.stdout
 
