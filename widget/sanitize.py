@@ -4,39 +4,79 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 
+# NOTE: no <img>: content images are remote (tracking pixels, WordPress's emoji images)
+# and widgets load images from this service only; the post's thumbnail is copied instead.
 _CONTENT_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "figcaption", "figure",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "q", "s",
     "small", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 })
 _CONTENT_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
 _SPACE = re.compile(r"\s+")
+# C0 controls but tab, newline and carriage return; DEL and C1: never text, often tricks.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Inside a URL, any white space or control character: "java\tscript:" is javascript:
+# to a browser, and urlsplit itself quietly deletes tabs and newlines.
+_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
 # WordPress ends automatic excerpts with " [&hellip;]" or a "Continue reading" link.
 _MORE = re.compile(r"\s*(\[(?:…|\.\.\.)\]|…|\.\.\.)\s*$")
 
 
-def clean_html(fragment: str) -> str:
+def strip_controls(text: str) -> str:
+    return _CONTROLS.sub("", text)
+
+
+def short(value: object, limit: int = 80) -> str:
+    """repr() of an upstream value, cut so that one message stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def absolute_http_url(value: object) -> str:
+    """`value` if it is an absolute http(s) URL with a host; ValueError saying why not."""
+    if not isinstance(value, str):
+        raise ValueError(f"{short(value)} is not a URL")
+    url = value.strip(" \t\r\n")
+    if not url:
+        raise ValueError("empty")
+    if _URL_FORBIDDEN.search(url):
+        raise ValueError(f"{short(url)} contains white space or control characters")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ValueError(f"{short(url)} is not a valid URL") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{short(url)} is not an absolute http(s) URL")
+    return url
+
+
+def clean_html(fragment: str, base: str | None = None) -> str:
+    """Safe HTML: known tags only, no images, links absolute (resolved against `base`)."""
     return nh3.clean(
-        fragment,
+        strip_controls(fragment),
         tags=set(_CONTENT_TAGS),
+        clean_content_tags={"script", "style"},
         attributes={k: set(v) for k, v in _CONTENT_ATTRIBUTES.items()},
         url_schemes={"http", "https", "mailto"},
+        # A relative href means nothing away from the upstream page: resolve it or drop it.
+        url_relative=("rewrite_with_base", base) if base else "deny",
         link_rel="noopener noreferrer nofollow",
     )
 
 
 def to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: tags dropped, entities decoded, white space folded."""
-    without_tags = nh3.clean(fragment, tags=set(), attributes={})
-    return _SPACE.sub(" ", html.unescape(without_tags)).strip()
+    without_tags = nh3.clean(strip_controls(fragment), tags=set(), attributes={})
+    return _SPACE.sub(" ", strip_controls(html.unescape(without_tags))).strip()
 
 
 def excerpt_text(fragment: str, limit: int = 600) -> str:

@@ -1,10 +1,11 @@
-"""RSS 2.0 and Atom feeds, parsed by feedparser."""
+"""RSS 2.0 and Atom feeds, parsed by feedparser; a bad entry is dropped and reported, alone."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import hashlib
+import io
 import re
 import time
 from typing import Any
@@ -13,12 +14,23 @@ import feedparser
 
 from widget.config import SourceConfig
 from widget.model import Image, Post
-from widget.sanitize import clean_html, excerpt_text, to_text
-from widget.sources.fetch import Fetcher, SourceError
+from widget.sanitize import absolute_http_url, clean_html, excerpt_text, short, to_text
+from widget.sources.fetch import Fetcher, SourceError, SourceRead
 
 # These bozo reasons mean "the declared encoding was wrong", not "the feed is broken".
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
-_IMG_SRC = re.compile(r"""<img[^>]+src=["']([^"']+)["']""", re.I)
+# XML 1.0 forbids these bytes; one of them in a title would make the whole feed
+# "malformed". In UTF-8 and the 8-bit encodings they are never part of another
+# character, so they can go before parsing (not in UTF-16/32, hence the check;
+# and ESC only where ISO-2022, which shifts with it, is not declared).
+_XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_FORBIDDEN_BUT_ESC = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
+_WIDE = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+_LANG = re.compile(r"[a-z]{2,3}")
+
+
+class EntryError(ValueError):
+    """One entry cannot be imported; the others still can."""
 
 
 def _time(entry: Any, *keys: str) -> dt.datetime | None:
@@ -26,62 +38,112 @@ def _time(entry: Any, *keys: str) -> dt.datetime | None:
         # NOTE: dict.get skips feedparser's deprecated updated->published fallback mapping.
         parsed: time.struct_time | None = dict.get(entry, key)
         if parsed:
-            return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC)
+            try:
+                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC)
+            except (OverflowError, OSError, ValueError, TypeError):
+                continue  # year 99999 and friends: try the next date
     return None
+
+
+def _int(value: Any) -> int | None:
+    """A width or height; upstream "abc" or "-5" just means unknown."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if 0 < number < 100_000 else None
+
+
+def _url(value: Any) -> str | None:
+    try:
+        return absolute_http_url(value)
+    except ValueError:
+        return None
 
 
 def _image(entry: Any) -> Image | None:
-    thumbs = [t["url"] for t in entry.get("media_thumbnail", []) if t.get("url")]
+    """The entry's image, if it names one by an absolute http(s) URL (never file: or relative)."""
+    thumbs = [u for t in entry.get("media_thumbnail", []) if (u := _url(t.get("url")))]
     for media in entry.get("media_content", []):
-        if media.get("url") and media.get("medium", "image") == "image":
-            width, height = media.get("width"), media.get("height")
-            return Image(media["url"], int(width) if width else None,
-                         int(height) if height else None, "", thumbs[0] if thumbs else None)
+        url = _url(media.get("url"))
+        if url and media.get("medium", "image") == "image":
+            return Image(url, _int(media.get("width")), _int(media.get("height")), "",
+                         thumbs[0] if thumbs else None)
     if thumbs:
         return Image(thumbs[0], thumbnail=thumbs[0])
     for link in entry.get("links", []):
-        if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):
-            return Image(link["href"])
+        url = _url(link.get("href"))
+        if url and link.get("rel") == "enclosure" and str(link.get("type", "")).startswith(
+                "image/"):
+            return Image(url)
     return None
 
 
+def _lang(value: Any) -> str | None:
+    code = str(value).split("-")[0].split("_")[0].strip().lower() if value else ""
+    return code if _LANG.fullmatch(code) else None
+
+
 def _entry(source: SourceConfig, entry: Any, feed_lang: str | None) -> Post:
-    link = entry.get("link") or ""
-    uid = entry.get("id") or link or entry.get("title", "")
-    if not uid or not link:
-        raise SourceError(f"entry {entry.get('title', '')!r} has no link")
+    try:
+        link = absolute_http_url(entry.get("link"))
+    except ValueError as exc:
+        raise EntryError(f"link: {exc}") from None
+    uid = str(entry.get("id") or link)
     published = _time(entry, "published_parsed", "updated_parsed", "created_parsed")
     if published is None:
-        raise SourceError(f"entry {link} has no publication date")
+        raise EntryError("no publication date")
     modified = _time(entry, "updated_parsed") or published
-    content = entry.get("content", [{}])[0].get("value") or entry.get("summary", "")
-    summary = entry.get("summary") or content
-    terms = [to_text(t.get("term", "")) for t in entry.get("tags", []) if t.get("term")]
-    lang = source.lang or entry.get("content", [{}])[0].get("language") or feed_lang
+    first = (entry.get("content") or [{}])[0]
+    content = str(first.get("value") or entry.get("summary") or "")
+    summary = str(entry.get("summary") or content)
+    terms = [to_text(str(t.get("term"))) for t in entry.get("tags", []) if t.get("term")]
     return Post(
-        id=f"{source.name}-{hashlib.sha256(uid.encode()).hexdigest()[:16]}",
+        id=f"{source.name}-{hashlib.sha256(uid.encode(errors='replace')).hexdigest()[:16]}",
         source=source.name,
         url=link,
-        title=to_text(entry.get("title", "")) or link,
+        title=to_text(str(entry.get("title") or "")) or link,
         excerpt=excerpt_text(summary),
-        content_html=clean_html(content),
+        content_html=clean_html(content, base=link),
         published=published,
         modified=max(modified, published),
-        categories=tuple(dict.fromkeys(terms)),
+        categories=tuple(dict.fromkeys(t for t in terms if t)),
         tags=(),
         image=_image(entry),
-        lang=(lang or None) and str(lang).split("-")[0].lower(),
+        lang=_lang(source.lang) or _lang(first.get("language")) or _lang(feed_lang),
     )
 
 
-def read_feed(source: SourceConfig, fetcher: Fetcher) -> list[Post]:
+def _parse(url: str, body: bytes, content_type: str) -> Any:
+    if not body.startswith(_WIDE) and b"\x00" not in body[:4]:
+        shifts = b"iso-2022" in body[:200].lower()
+        body = (_XML_FORBIDDEN_BUT_ESC if shifts else _XML_FORBIDDEN).sub(b"", body)
+    try:
+        # NOTE: a file object, never bytes or str: feedparser opens a str or bytes that
+        # looks like a path or URL (api._open_resource); of a file object it only
+        # calls .read(). Only the Content-Type goes along, for the encoding; upstream
+        # Content-Location would become the base of relative links.
+        return feedparser.parse(io.BytesIO(body), response_headers=(
+            {"content-type": content_type} if content_type else {}))
+    except Exception as exc:  # feedparser is a large parser of hostile input
+        raise SourceError(f"{url}: malformed feed: {type(exc).__name__}: {exc}") from None
+
+
+def read_feed(source: SourceConfig, fetcher: Fetcher) -> SourceRead:
     reply = fetcher.get(source.url, accept="application/atom+xml, application/rss+xml, */*;q=0.5")
-    parsed = feedparser.parse(reply.body, response_headers={
-        k.lower(): v for k, v in reply.headers.items()})
-    if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), _HARMLESS):
-        raise SourceError(f"{source.url}: malformed feed: {parsed.get('bozo_exception')}")
+    parsed = _parse(source.url, reply.body, reply.headers.get("Content-Type", ""))
     if not parsed.get("version"):
         raise SourceError(f"{source.url}: not an RSS or Atom feed")
+    if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), _HARMLESS):
+        raise SourceError(f"{source.url}: malformed feed: {parsed.get('bozo_exception')}")
     feed_lang = parsed.feed.get("language")
-    posts = [_entry(source, entry, feed_lang) for entry in parsed.entries]
-    return posts
+    posts: list[Post] = []
+    problems: list[str] = []
+    for number, entry in enumerate(parsed.entries, start=1):
+        try:
+            posts.append(_entry(source, entry, feed_lang))
+        except Exception as exc:  # noqa: BLE001 - one entry never fails the feed
+            reason = str(exc) if isinstance(exc, EntryError) else f"{type(exc).__name__}: {exc}"
+            title = short(to_text(str(entry.get("title") or "")), 60)
+            problems.append(f"entry {number} {title}: {reason}; dropped")
+    return SourceRead(posts, problems)

@@ -1,4 +1,8 @@
-"""WordPress sites through the REST API (/wp-json/wp/v2/posts?_embed), with paging."""
+"""WordPress sites through the REST API (/wp-json/wp/v2/posts?_embed), with paging.
+
+The JSON is upstream's: every field may have any type. A post that cannot be
+read is dropped and reported; the others of the page still import.
+"""
 
 from __future__ import annotations
 
@@ -10,70 +14,120 @@ import orjson
 
 from widget.config import SourceConfig
 from widget.model import Image, Post
-from widget.sanitize import clean_html, excerpt_text, to_text
-from widget.sources.fetch import Fetcher, Response, SourceError
+from widget.sanitize import absolute_http_url, clean_html, excerpt_text, short, to_text
+from widget.sources.fetch import Fetcher, HTTPStatusError, Response, SourceError, SourceRead
 
 PER_PAGE = 100
 
 
-def _utc(value: Any, field: str, post_id: Any) -> dt.datetime:
+class EntryError(ValueError):
+    """One post cannot be imported; the others still can."""
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _rendered(item: dict[str, Any], key: str) -> str:
+    """`item[key]["rendered"]`, or "" when upstream sent something else."""
+    value = item.get(key)
+    if isinstance(value, dict):
+        value = value.get("rendered")
+    return value if isinstance(value, str) else ""
+
+
+def _size(value: Any) -> int | None:
+    return value if type(value) is int and 0 < value < 100_000 else None
+
+
+def _url(value: Any) -> str | None:
     try:
-        return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
-    except ValueError as exc:
-        raise SourceError(f"post {post_id}: {field}: {value!r} is not a date") from exc
+        return absolute_http_url(value)
+    except ValueError:
+        return None
+
+
+def _utc(value: Any, field: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise EntryError(f"{field}: {short(value)} is not a date")
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+
+
+def _id(value: Any) -> int:
+    if type(value) is int and value >= 0:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    raise EntryError(f"id: {short(value)} is not a post number")
 
 
 def _image(embedded: dict[str, Any]) -> Image | None:
-    media = embedded.get("wp:featuredmedia") or []
-    if not media or not isinstance(media[0], dict) or not media[0].get("source_url"):
-        return None  # no featured image, or one the site keeps private
-    item = media[0]
-    details = item.get("media_details") or {}
-    sizes = details.get("sizes") or {}
+    media = _list(embedded.get("wp:featuredmedia"))
+    item = _dict(media[0]) if media else {}
+    url = _url(item.get("source_url"))
+    if url is None:
+        return None  # no featured image, one the site keeps private, or not http(s)
+    details = _dict(item.get("media_details"))
+    sizes = _dict(details.get("sizes"))
     # The smallest rendition that still looks sharp at 2x in the widget's 72 px box.
-    thumbnail = next((sizes[k]["source_url"] for k in ("medium", "thumbnail", "medium_large")
-                      if isinstance(sizes.get(k), dict) and sizes[k].get("source_url")), None)
-    return Image(
-        url=item["source_url"],
-        width=details.get("width") if isinstance(details.get("width"), int) else None,
-        height=details.get("height") if isinstance(details.get("height"), int) else None,
-        alt=to_text(item.get("alt_text") or ""),
-        thumbnail=thumbnail,
-    )
+    thumbnail = next((u for k in ("medium", "thumbnail", "medium_large")
+                      if (u := _url(_dict(sizes.get(k)).get("source_url")))), None)
+    alt = item.get("alt_text")
+    return Image(url=url, width=_size(details.get("width")), height=_size(details.get("height")),
+                 alt=to_text(alt) if isinstance(alt, str) else "", thumbnail=thumbnail)
 
 
 def _terms(embedded: dict[str, Any], taxonomy: str) -> tuple[str, ...]:
     names = [
-        to_text(term.get("name", ""))
-        for group in embedded.get("wp:term") or []
-        for term in group or []
+        to_text(term["name"])
+        for group in _list(embedded.get("wp:term"))
+        for term in _list(group)
         if isinstance(term, dict) and term.get("taxonomy") == taxonomy
+        and isinstance(term.get("name"), str)
     ]
     return tuple(dict.fromkeys(n for n in names if n))
 
 
+def _lang(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    code = value.split("_")[0].split("-")[0].strip().lower()
+    return code if code.isascii() and code.isalpha() and 2 <= len(code) <= 3 else None
+
+
 def _post(source: SourceConfig, item: Any) -> Post:
-    if not isinstance(item, dict) or "id" not in item or "link" not in item:
-        raise SourceError("a post in the response has no id or link")
-    embedded = item.get("_embedded") or {}
-    published = _utc(item.get("date_gmt"), "date_gmt", item["id"])
-    modified = _utc(item.get("modified_gmt") or item.get("date_gmt"), "modified_gmt", item["id"])
-    content = (item.get("content") or {}).get("rendered", "")
-    excerpt = (item.get("excerpt") or {}).get("rendered", "") or content
-    lang = item.get("lang") or source.lang
+    if not isinstance(item, dict):
+        raise EntryError(f"{short(item)} is not a post")
+    post_id = _id(item.get("id"))
+    try:
+        link = absolute_http_url(item.get("link"))
+    except ValueError as exc:
+        raise EntryError(f"link: {exc}") from None
+    embedded = _dict(item.get("_embedded"))
+    published = _utc(item.get("date_gmt"), "date_gmt")
+    modified = _utc(item.get("modified_gmt") or item.get("date_gmt"), "modified_gmt")
+    content = _rendered(item, "content")
     return Post(
-        id=f"{source.name}-{int(item['id'])}",
+        id=f"{source.name}-{post_id}",
         source=source.name,
-        url=str(item["link"]),
-        title=to_text((item.get("title") or {}).get("rendered", "")) or str(item["link"]),
-        excerpt=excerpt_text(excerpt),
-        content_html=clean_html(content),
+        url=link,
+        title=to_text(_rendered(item, "title")) or link,
+        excerpt=excerpt_text(_rendered(item, "excerpt") or content),
+        content_html=clean_html(content, base=link),
         published=published,
         modified=max(modified, published),
         categories=_terms(embedded, "category"),
         tags=_terms(embedded, "post_tag"),
         image=_image(embedded),
-        lang=str(lang).split("_")[0].split("-")[0].lower() if lang else None,
+        lang=_lang(item.get("lang")) or _lang(source.lang),
     )
 
 
@@ -85,35 +139,64 @@ def _page_urls(site: str, page: int) -> list[str]:
             f"{site}/?{urlencode({'rest_route': '/wp/v2/posts', **query})}"]
 
 
-def _get_page(fetcher: Fetcher, urls: list[str]) -> tuple[Response, Any]:
-    last: SourceError | None = None
-    for url in urls:
+def _get_page(fetcher: Fetcher, urls: list[str]) -> tuple[int, Response, list[Any]]:
+    """The first URL form that answers a list of posts: its index, the reply, the list."""
+    errors: list[SourceError] = []
+    for index, url in enumerate(urls):
         try:
             reply = fetcher.get(url, accept="application/json")
-            return reply, orjson.loads(reply.body)
         except SourceError as exc:
-            last = exc
+            errors.append(exc)
+            continue
+        try:
+            body = orjson.loads(reply.body)
         except orjson.JSONDecodeError as exc:
-            last = SourceError(f"{url}: response is not JSON ({exc})")
-    assert last is not None
-    raise last
+            kind = reply.headers.get("Content-Type")
+            errors.append(SourceError(f"{url}: response is not JSON "
+                                      f"({f'it is {kind}' if kind else exc})"))
+            continue
+        if not isinstance(body, list):
+            errors.append(SourceError(f"{url}: expected a list of posts, "
+                                      f"got {type(body).__name__}"))
+            continue
+        return index, reply, body
+    # NOTE: the fallback form's 404 says little when the first form answered HTML or
+    # an error: report the first failure that is not a plain 404.
+    raise next((e for e in errors if not (isinstance(e, HTTPStatusError) and e.status == 404)),
+               errors[-1])
 
 
-def read_wordpress(source: SourceConfig, fetcher: Fetcher) -> list[Post]:
+def _total_pages(reply: Response, problems: list[str]) -> int:
+    raw = reply.headers.get("X-WP-TotalPages")
+    if raw is None:
+        return 1
+    try:
+        return max(int(raw.strip()), 1)
+    except ValueError:
+        problems.append(f"X-WP-TotalPages: {short(raw)} is not a number; "
+                        "only the first page was read")
+        return 1
+
+
+def read_wordpress(source: SourceConfig, fetcher: Fetcher) -> SourceRead:
     site = source.url.rstrip("/")
     posts: list[Post] = []
-    urls = _page_urls(site, 1)
-    reply, body = _get_page(fetcher, urls)
+    problems: list[str] = []
     # Remember which URL form worked and keep to it for the following pages.
-    form = 0 if "/wp-json/" in reply.url else 1
-    total = int(reply.headers.get("X-WP-TotalPages") or 1)
-    page = 1
+    form, reply, body = _get_page(fetcher, _page_urls(site, 1))
+    total = _total_pages(reply, problems)
+    page, number = 1, 0
     while True:
-        if not isinstance(body, list):
-            raise SourceError(f"{urls[form]}: expected a list of posts, got {type(body).__name__}")
-        posts.extend(_post(source, item) for item in body)
+        for item in body:
+            number += 1
+            try:
+                posts.append(_post(source, item))
+            except Exception as exc:  # noqa: BLE001 - one post never fails the source
+                reason = str(exc) if isinstance(exc, EntryError) else (
+                    f"{type(exc).__name__}: {exc}")
+                title = to_text(_rendered(item, "title")) if isinstance(item, dict) else ""
+                problems.append(f"entry {number} {short(title, 60)}: {reason}; dropped")
         page += 1
         if page > min(total, fetcher.max_pages):
-            return posts
-        urls = _page_urls(site, page)
-        reply, body = _get_page(fetcher, [urls[form]])
+            return SourceRead(posts, problems)
+        _, reply, body = _get_page(fetcher, [_page_urls(site, page)[form]])
