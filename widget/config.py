@@ -62,7 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a cache may serve a stale copy while it revalidates.", 0, 86_400),
     Setting("stale_if_error", 86_400, int,
             "Seconds a cache may serve a stale copy while this service is down.", 0, 604_800),
-    Setting("fetch_timeout", 20, int, "Seconds before a source fetch is abandoned.", 1, 300),
+    Setting("fetch_timeout", 20, int,
+            "Deadline in seconds of one whole fetch (connect, redirects and every read): "
+            "a source that answers slower is abandoned.", 1, 300),
     Setting("fetch_max_bytes", 10_000_000, int,
             "Largest response accepted from a source, in bytes.", 1_000, 200_000_000),
     Setting("wordpress_max_pages", 5, int,

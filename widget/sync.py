@@ -173,7 +173,8 @@ def _sync_source(source: SourceConfig, config: Config, store: Store, clock: Cloc
     if failed:
         detail += f" ({len(failed)} could not be copied, first: {failed[0]})"
     if read.problems:
-        detail += f"; {len(read.problems)} entries skipped:\n" + "\n".join(read.problems)
+        detail += (f"; {len(read.problems)} entries skipped or partly ignored:\n"
+                   + "\n".join(read.problems))
     return SourceResult(source.name, True, detail)
 
 
