@@ -467,6 +467,11 @@ def test_thumbnails_share_a_bounded_time_budget(faults: FaultServer,
     ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("::1", False),
     ("::ffff:127.0.0.1", False), ("::ffff:10.0.0.1", False), ("fe80::1%eth0", False),
     ("fc00::1", False), ("224.0.0.1", False), ("ff02::1", False),
+    # IPv6 spellings that carry a loopback or private IPv4 address, and special blocks.
+    ("::7f00:1", False), ("::ffff:0:7f00:1", False), ("64:ff9b::7f00:1", False),
+    ("64:ff9b::a00:1", False), ("64:ff9b:1::1", False), ("2002:7f00:1::", False),
+    ("2002:a00:1::", False), ("fec0::1", False), ("192.0.0.8", False),
+    ("64:ff9b::5db8:d70e", True), ("2002:5db8:d70e::1", True),
 ])
 def test_which_addresses_are_public(address: str, public: bool) -> None:
     from widget.sources.fetch import _public
@@ -480,3 +485,14 @@ def test_a_non_ascii_image_path_is_fetched_percent_encoded(faults: FaultServer,
     feed = faults.route("/feed", body(rss(item(1, extra=f'<media:thumbnail url="{image}"/>'))))
     results, (_, stored) = run(feed_config(make_config, feed))
     assert results["org"].ok and list(stored) == [image]
+
+
+@pytest.mark.parametrize("href", ["http:evil", "https:/evil", "HTTP:evil",
+                                  "https://evil.example\\@org.example/", "http://[::1]x/"])
+def test_links_browsers_read_otherwise_are_dropped_from_content(href: str) -> None:
+    from widget.sanitize import clean_html
+
+    cleaned = clean_html(f'<a href="{href}">x</a> <a href="/kept">y</a>',
+                         base="https://org.example/post/")
+    assert "href" not in cleaned.split("</a>")[0]
+    assert 'href="https://org.example/kept"' in cleaned

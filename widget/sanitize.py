@@ -56,12 +56,28 @@ def absolute_http_url(value: object) -> str:
         raise ValueError(f"{short(url)} is not a valid URL") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{short(url)} is not an absolute http(s) URL")
+    # Where Python and browsers read a URL differently, the stored host would mislead:
+    # browsers take "\\" for "/", and nothing may follow "]" but a port.
+    authority = url.split("//", 1)[1].split("/", 1)[0]
+    if "\\" in url or ("]" in authority and not re.fullmatch(r".*\](:\d*)?", authority)):
+        raise ValueError(f"{short(url)} is not a valid URL")
     return url
+
+
+def _keep_link(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        if value.lower().startswith("mailto:"):
+            return value
+        try:
+            return absolute_http_url(value)
+        except ValueError:
+            return None  # "http:evil" is relative to a browser
+    return value
 
 
 def clean_html(fragment: str, base: str | None = None) -> str:
     """Safe HTML: known tags only, no images, links absolute (resolved against `base`)."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         strip_controls(fragment),
         tags=set(_CONTENT_TAGS),
         clean_content_tags={"script", "style"},
@@ -71,6 +87,11 @@ def clean_html(fragment: str, base: str | None = None) -> str:
         url_relative=("rewrite_with_base", base) if base else "deny",
         link_rel="noopener noreferrer nofollow",
     )
+    # A second pass, once links are resolved: what is still not absolute goes.
+    return nh3.clean(cleaned, tags=set(_CONTENT_TAGS),
+                     attributes={k: set(v) for k, v in _CONTENT_ATTRIBUTES.items()},
+                     url_schemes={"http", "https", "mailto"}, attribute_filter=_keep_link,
+                     link_rel="noopener noreferrer nofollow")
 
 
 def to_text(fragment: str) -> str:

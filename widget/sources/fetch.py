@@ -93,10 +93,27 @@ def _origins(url: str) -> frozenset[tuple[str, int]]:
     return frozenset({(host, 80), (host, 443)})
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (IPv4-compatible,
+# SIIT, NAT64): 64:ff9b::7f00:1 reaches 127.0.0.1 through a NAT64 gateway.
+_EMBEDDING = tuple(ipaddress.ip_network(n) for n in ("::/96", "::ffff:0:0:0/96",
+                                                     "64:ff9b::/96"))
+# Not global, though some Python versions' is_global says so.
+_NOT_PUBLIC = tuple(ipaddress.ip_network(n) for n in (
+    "64:ff9b:1::/48", "fec0::/10", "192.0.0.0/24", "100.64.0.0/10"))
+
+
 def _public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is loopback, whatever its spelling
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
+        address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is loopback, whatever its spelling
+        elif ip.sixtofour is not None:
+            ip = ip.sixtofour  # 2002:7f00:1:: is 6to4 for 127.0.0.1
+        elif any(ip in net for net in _EMBEDDING):
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if any(ip in net for net in _NOT_PUBLIC if net.version == ip.version):
+        return False
     return ip.is_global and not ip.is_multicast
 
 
