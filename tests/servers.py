@@ -25,6 +25,13 @@ def need(condition: bool, why: str) -> None:
         pytest.skip(why)
 
 
+def cli(config: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`solidarity-widget --config CONFIG ARGS…` as an operator runs it."""
+    return subprocess.run([sys.executable, "-m", "widget", "--config", str(config), *args],
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **env})
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,7 @@ import pytest
 
 from tests.conftest import DEMO, ROOT
 from tests.nginx import Nginx, check_conf, fetch, need_nginx
-from tests.servers import Gunicorn
+from tests.servers import Gunicorn, cli
 
 pytestmark = pytest.mark.server
 
@@ -49,10 +48,6 @@ def proxy_config(origin: str, cache_dir: Path) -> str:
     return (filled[0] + "server {\n    listen 127.0.0.1:__PORT__;\n    server_name localhost;\n"
             + filled[1] + "}\n")
 
-
-def cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "widget", "--config", str(config), *args],
-                          capture_output=True, text=True, timeout=60)
 
 
 @dataclass

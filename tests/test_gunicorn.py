@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
-from tests.servers import Gunicorn
+from tests.servers import Gunicorn, cli
 
 pytestmark = pytest.mark.server
 
@@ -32,10 +32,6 @@ def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
 def line_of(text: str, needle: str) -> int:
     return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
 
-
-def cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "widget", "--config", str(config), *args],
-                          capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture

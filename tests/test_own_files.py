@@ -10,7 +10,6 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,17 +18,12 @@ import orjson
 import pytest
 
 from tests.conftest import Clock
+from tests.servers import cli, need
 from widget.config import Config, SourceConfig, load_config
 from widget.fallback import CONFIG_ENV, Health, dump_config, load_or_last_good
 from widget.http.app import create_app
 from widget.store import Store, last_good_path
 from widget.sync import sync_all
-
-
-def cli(config: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "widget", "--config", str(config), *args],
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, **env})
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> str:
@@ -257,8 +251,6 @@ def test_healthz_gives_states_and_status_gives_the_reasons(make_config, clock: C
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 2 MB tmpfs: a disk that really fills up (root only; CI runs as root)."""
-    from tests.servers import need
-
     mount = tmp_path / "disk"
     mount.mkdir()
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],

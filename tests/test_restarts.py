@@ -12,7 +12,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,7 +21,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.servers import Gunicorn
+from tests.servers import Gunicorn, cli
 from widget.store import Store
 
 pytestmark = pytest.mark.server
@@ -47,8 +46,7 @@ def eventually(condition: Callable[[], bool], seconds: float = 20.0) -> None:
 @pytest.fixture
 def server(demo_dir: Path) -> Iterator[Gunicorn]:
     config = demo_dir / "widget.toml"
-    synced = subprocess.run([sys.executable, "-m", "widget", "--config", str(config), "sync"],
-                            capture_output=True, text=True, timeout=60)
+    synced = cli(config, "sync")
     assert synced.returncode == 0, synced.stderr
     running = Gunicorn(config, env={"WIDGET_RELOAD_INTERVAL": "1"})
     yield running
@@ -117,9 +115,7 @@ def test_a_corrupt_database_then_a_reload_keeps_serving(server: Gunicorn,
     assert server.process.poll() is None
     assert degraded(server, "database")
     assert strikes(server) == before
-    synced = subprocess.run([sys.executable, "-m", "widget", "--config",
-                             str(demo_dir / "widget.toml"), "sync"],
-                            capture_output=True, text=True, timeout=60)
+    synced = cli(demo_dir / "widget.toml", "sync")
     assert synced.returncode == 1 and "Traceback" not in synced.stderr
     assert str(database) in synced.stderr
 
@@ -137,9 +133,7 @@ def test_a_database_restored_with_mv_is_what_the_next_sync_publishes(
     text = strikes_file.read_text()
     start = text.index("[strike.s-r-y-type-prisons]")
     strikes_file.write_text(text[:start] + text[text.index("\n[", start + 1) + 1:])
-    synced = subprocess.run([sys.executable, "-m", "widget", "--config",
-                             str(demo_dir / "widget.toml"), "sync"],
-                            capture_output=True, text=True, timeout=60)
+    synced = cli(demo_dir / "widget.toml", "sync")
     assert synced.returncode == 0, synced.stderr
 
     def published() -> bool:

@@ -4,11 +4,11 @@
   loaded cleanly (in the environment every worker inherits). A worker that starts
   while the file has a mistake (a HUP, a timeout, an OOM kill, a recycle) serves
   with that configuration instead of failing to boot and taking the master down.
-- **Database**: every sync leaves a consistent copy beside the store
-  (`<database>.last-good`). A worker that cannot open the database serves that copy
-  (read only), or, with neither, an empty store rather than nothing; it keeps
-  trying the real file. A database deleted, replaced (`mv`) or corrupted while
-  serving is noticed at the next reload check (snapshot.py).
+- **Database**: every sync publishes a consistent copy beside the store
+  (`<database>.last-good`) and workers read only that copy (StoreFiles below); a
+  copy that cannot be read falls back to the database read only, then to an empty
+  store rather than no service. A database deleted, replaced (`mv`) or damaged while
+  serving changes nothing served and is reported at the next reload check.
 
 Each problem is kept in `Health` for `/healthz` (503, in words without file
 names or upstream text) and written once to the error log with the detail.

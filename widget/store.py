@@ -248,8 +248,8 @@ class Store:
     def save_copy(self) -> Path:
         """Write a consistent copy of the store beside it, swapped in atomically.
 
-        Workers that find the database missing or unreadable when they start serve
-        this copy instead of nothing (see docs/deploy.md, "When files break").
+        Serving workers read only this copy, never the live database (widget/fallback.py,
+        docs/deploy.md "When files break").
         """
         target = last_good_path(self.path)
         partial = target.with_name(target.name + ".partial")

@@ -33,8 +33,7 @@ class Services:
     `register(app, services)` that adds its routes."""
 
     config: Config
-    store: Store
-    snapshots: SnapshotSource
+    snapshots: SnapshotSource  # its `store` is the one to read: it changes with each sync
     rendered: api.Rendered
     pages: Pages
     assets: Assets
@@ -46,8 +45,10 @@ def create_app(config: Config, *, store: Store | None = None,
                health: Health | None = None) -> falcon.App:
     health = health if health is not None else Health()
     # Given a store (tests, the export), serve it; else the copy each sync publishes.
-    files = None if store is not None else StoreFiles(config.database, health)
-    store = store if store is not None else files.open()  # type: ignore[union-attr]
+    files = None
+    if store is None:
+        files = StoreFiles(config.database, health)
+        store = files.open()
     snapshots = SnapshotSource(store, config.reload_interval, clock, files)
     rendered = api.Rendered()
 
@@ -80,7 +81,7 @@ def create_app(config: Config, *, store: Store | None = None,
     app.add_route("/static/{name}", embed.StaticAssets(assets))
     app.add_route("/widget.js", embed.Loader(assets["widget.js"]))
 
-    services = Services(config, store, snapshots, rendered, pages, assets, clock)
+    services = Services(config, snapshots, rendered, pages, assets, clock)
     for family in (badge, feeds, oembed, builder):
         family.register(app, services)
     return app
