@@ -10,10 +10,14 @@ import base64
 import gzip
 import hashlib
 import mimetypes
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
+
+import orjson
+
+from widget.render.frames import FRAME_TOKEN, frame_constants
 
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".svg": "image/svg+xml", ".woff2": "font/woff2", ".ttf": "font/ttf"}
@@ -45,7 +49,10 @@ class Asset:
 
 
 class Assets:
-    def __init__(self, folder: Path):
+    """Every file of `folder` (fonts aside). In scripts, each key of `tokens` is replaced
+    by its value as a JSON literal before hashing: how Python's constants reach them."""
+
+    def __init__(self, folder: Path, tokens: Mapping[str, object] | None = None):
         self._by_name: dict[str, Asset] = {}
         self._by_hashed: dict[str, Asset] = {}
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -54,6 +61,9 @@ class Assets:
                 continue
             name = path.relative_to(folder).as_posix()
             body = path.read_bytes()
+            if path.suffix == ".js":
+                for token, value in (tokens or {}).items():
+                    body = body.replace(token.encode(), orjson.dumps(value))
             content_type = _TYPES.get(path.suffix) or (
                 mimetypes.guess_type(name)[0] or "application/octet-stream")
             asset = Asset(
@@ -78,6 +88,6 @@ class Assets:
         return iter(self._by_name.values())
 
 
-@cache
 def default_assets() -> Assets:
-    return Assets(package_dir("static"))
+    """The service's own assets, with the frame constants written into its scripts."""
+    return Assets(package_dir("static"), {FRAME_TOKEN: frame_constants()})

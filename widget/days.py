@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from widget.model import Status, Strike
+from widget.model import Strike
 
 UNCONFIRMED_AFTER_DAYS = 14
-# A suspended strike is paused on its end date: its count freezes like an ended one.
-_STOPPED = frozenset({Status.ENDED, Status.SUSPENDED})
 
 
 @lru_cache(maxsize=512)
@@ -60,7 +58,7 @@ class DayCount:
 
 def day_count(strike: Strike, now: dt.datetime) -> DayCount:
     today = local_today(strike.timezone, now)
-    end = strike.end_date if strike.status in _STOPPED else None
+    end = strike.stopped_on
     ref = min(today, end) if end is not None else today
     frozen = end is not None and today >= end
     if ref < strike.start_date:

@@ -26,6 +26,13 @@ class Status(StrEnum):
     ENDED = "ended"
 
 
+# A suspended strike is paused on its end date: its count freezes like an ended one.
+STOPPED = frozenset({Status.ENDED, Status.SUSPENDED})
+# What the API's `status=` and the list widget's `status` option choose between:
+# "active" lists strikes that are ongoing or announced, "ended" those that stopped.
+STATUS_FILTERS = ("active", "ended", "all")
+
+
 class Outcome(StrEnum):
     VICTORY = "victory"
     PARTIAL = "partial"
@@ -90,6 +97,20 @@ class Strike:
     day_offset: int = 0
     last_confirmed: dt.date | None = None
     participants: int | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """Ended or suspended: the day count froze on `end_date`."""
+        return self.status in STOPPED
+
+    @property
+    def stopped_on(self) -> dt.date | None:
+        """The date the count froze on; None while it still runs."""
+        return self.end_date if self.stopped else None
+
+    def listed_under(self, status_filter: str) -> bool:
+        """Whether a `status=` filter (one of STATUS_FILTERS) chooses this strike."""
+        return status_filter == "all" or self.stopped == (status_filter == "ended")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,9 @@
 
 Serving workers hold one Snapshot and ask the SnapshotSource for the current
 one on each request; the source looks at the store's generation at most every
-`reload_interval` seconds (a cachetools TTL cache), and rebuilds only when it moved.
+`reload_interval` seconds (timed by the injected clock), and rebuilds only when it
+moved. Snapshots are values: a reload builds a new one from the previous one's
+indexes without changing them, so a reader of the old one sees it whole.
 """
 
 from __future__ import annotations
@@ -23,6 +25,16 @@ from widget.model import Post, SourceStatus, Strike
 from widget.store import Store, StoreError
 
 
+@dataclass(frozen=True, slots=True)
+class _PostIndex:
+    """Posts by id, their hashes, the sum of those, and the posts oldest first."""
+
+    by_id: dict[str, Post]
+    hashes: dict[str, int]
+    post_sum: int
+    oldest_first: list[Post]
+
+
 @dataclass(frozen=True)
 class Snapshot:
     version: str
@@ -37,11 +49,9 @@ class Snapshot:
     # Which file history `generation` counts in (store.Store._mark_history).
     history: str = ""
 
-    # For the next incremental reload: posts by id, their hashes, and the sum of those.
-    _by_id: dict[str, Post] = field(default_factory=dict, compare=False, repr=False)
-    _hashes: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-    _post_sum: int = field(default=0, compare=False, repr=False)
-    _oldest_first: list[Post] = field(default_factory=list, compare=False, repr=False)
+    # For the next incremental reload; never changed once the snapshot is built.
+    _index: _PostIndex = field(default_factory=lambda: _PostIndex({}, {}, 0, []),
+                               compare=False, repr=False)
     # PERF: (computed at, valid until, dates): the dates hold until the next local midnight.
     _dates: list[tuple[dt.datetime, dt.datetime, tuple[dt.date, ...]]] = field(
         default_factory=list, compare=False, repr=False)
@@ -86,8 +96,9 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
                    ) -> Snapshot:
     """Read the store into a snapshot; with `previous`, read only the posts changed since.
 
-    NOTE: an incremental build takes over `previous`'s private indexes (they are used
-    only for reloading, which is serialised); `previous` itself stays valid for readers.
+    An incremental build copies `previous`'s indexes before changing them (PERF: a few
+    milliseconds at 100,000 posts, and only when posts changed): `previous` stays as it
+    was for whoever still reads it.
     """
     reading = store.read_since(previous.generation if previous is not None else None)
     if previous is None:
@@ -97,8 +108,11 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
         post_sum = sum(hashes.values()) % _MOD
         posts = tuple(by_id.values())
     else:
-        hashes, by_id, oldest_first = previous._hashes, previous._by_id, previous._oldest_first
-        post_sum = previous._post_sum
+        index = previous._index
+        hashes, by_id, oldest_first = index.hashes, index.by_id, index.oldest_first
+        post_sum = index.post_sum
+        if reading.posts:
+            hashes, by_id, oldest_first = dict(hashes), dict(by_id), list(oldest_first)
         for post, digest in reading.posts:
             old = by_id.get(post.id)
             if old is not None:
@@ -122,10 +136,7 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
         sources=tuple(reading.sources),
         timezones=tuple(sorted({s.timezone for s in reading.strikes})),
         removed=MappingProxyType(reading.removed),
-        _by_id=by_id,
-        _hashes=hashes,
-        _post_sum=post_sum,
-        _oldest_first=oldest_first,
+        _index=_PostIndex(by_id, hashes, post_sum, oldest_first),
     )
 
 

@@ -10,7 +10,7 @@ import bisect
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,10 +23,8 @@ from tomlkit.exceptions import ParseError, TOMLKitError
 from tomlkit.parser import Parser
 
 from widget.model import Kind, Outcome, Status, Strike
+from widget.values import SLUG_MAX, is_slug
 
-# Matched with fullmatch: "$" would also accept a trailing newline.
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-SLUG_MAX = 64
 _E = TypeVar("_E", Kind, Status, Outcome)
 
 
@@ -57,7 +55,7 @@ def quoted(text: str) -> str:
 
 
 def slug_problem(slug: str) -> str | None:
-    if SLUG_RE.fullmatch(slug) and len(slug) <= SLUG_MAX:
+    if is_slug(slug):
         return None
     return (f"slug must be lowercase letters, digits and single hyphens (zehra-kurtay), "
             f"at most {SLUG_MAX} characters")
@@ -503,11 +501,3 @@ def load_file(path: Path) -> StrikesFile:
         raise StrikesFileError([problem]) from exc
     return parse_file(text, file=str(path))
 
-
-def load_strikes(path: Path) -> list[Strike]:
-    return load_file(path).strikes
-
-
-def field_docs() -> Iterable[tuple[str, bool, str]]:
-    for key, help_text in FIELDS.items():
-        yield key, key in REQUIRED, help_text

@@ -2,89 +2,39 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import falcon
 import orjson
 from cachetools import LRUCache
 
-from widget.config import Config
-from widget.fallback import Health
-from widget.http.caching import etag_of
+from widget import routes
 from widget.http.errors import InvalidParameter
+from widget.http.openapi import openapi_document
 from widget.http.params import Params
+from widget.http.responses import JSON, Entry, entry, send
+from widget.http.services import Services
+from widget.model import STATUS_FILTERS
+from widget.query import BadCursor, PostQuery, encode_cursor, select_posts
 from widget.render import api as render
-from widget.snapshot import SnapshotSource
 
-JSON = "application/json"
 _MISSING = object()
-STRIKE_STATUS = ("active", "ended", "all")
-# "active" lists strikes that are ongoing or announced; "ended" those that stopped
-# (ended or suspended), whose day count is frozen.
-_ENDED = frozenset({"ended", "suspended"})
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    body: bytes
-    etag: str  # quoted, ready for the header
-    next_url: str | None = None
-    # When the rendering shows a day number that can still change: the next local
-    # midnight. Constant for a cache key, since keys hold each timezone's local date.
-    fresh_until: dt.datetime | None = None
+class _Resource:
+    def __init__(self, services: Services):
+        self._base = services.config.base_url
+        self._snapshots = services.snapshots
+        self._rendered = services.rendered
+        self._clock = services.clock
 
 
-def entry(body: bytes, *, next_url: str | None = None,
-          fresh_until: dt.datetime | None = None) -> Entry:
-    return Entry(body, f'"{etag_of(body)}"', next_url, fresh_until)
-
-
-class Rendered:
-    """Rendered bytes and their ETag, kept per (route, query, snapshot, local dates).
-
-    PERF: a busy widget asks for the same few URLs over and over; rendering and
-    hashing happen once per key, then every request is a dictionary look-up.
-    """
-
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
-        # Bounded by bytes, not entries: a list of 1,000 strikes is a megabyte, and
-        # each local midnight brings new keys while the old entries age out.
-        self._cache: LRUCache[Hashable, Entry] = LRUCache(
-            maxsize=max_bytes, getsizeof=lambda e: len(e.body) + 200)
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, render: Callable[[], Entry]) -> Entry:
-        with self._lock:
-            hit = self._cache.get(key)
-        if hit is None:
-            hit = render()
-            with self._lock:
-                self._cache[key] = hit
-        return hit
-
-
-def send(resp: falcon.Response, found: Entry, content_type: str = JSON) -> None:
-    resp.data = found.body
-    resp.set_header("ETag", found.etag)
-    resp.content_type = content_type
-    resp.context.fresh_until = found.fresh_until
-    if found.next_url:
-        resp.append_link(found.next_url, "next")
-
-
-class PostsResource:
-    def __init__(self, config: Config, snapshots: SnapshotSource, rendered: Rendered):
-        self._base = config.base_url
-        self._snapshots = snapshots
-        self._rendered = rendered
+class PostsResource(_Resource):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         params = Params(req, ("limit", "category", "tag", "lang", "cursor"))
-        query = render.PostQuery(
+        query = PostQuery(
             limit=params.integer("limit", default=10, low=1, high=50),
             category=params.text("category"),
             tag=params.text("tag"),
@@ -95,14 +45,14 @@ class PostsResource:
 
         def body() -> Entry:
             try:
-                posts, last = render.select_posts(snapshot, query)
-            except render.BadCursor:
+                posts, last = select_posts(snapshot, query)
+            except BadCursor:
                 raise InvalidParameter("cursor", "is not a cursor this API gave out") from None
             next_url = None
             if last is not None:
                 args = {k: v for k, v in params.key() if k != "cursor"}
-                args["cursor"] = render.encode_cursor(last)
-                next_url = f"{self._base}/api/v1/posts?{urlencode(sorted(args.items()))}"
+                args["cursor"] = encode_cursor(last)
+                next_url = f"{self._base}{routes.POSTS.template}?{urlencode(sorted(args.items()))}"
             return entry(orjson.dumps({
                 "posts": [render.post_dict(p, self._base) for p in posts],
                 "next": next_url,
@@ -114,22 +64,11 @@ class PostsResource:
     on_head = on_get
 
 
-class _DayResource:
-    """A resource whose answers show day numbers: it needs the clock as well."""
-
-    def __init__(self, config: Config, snapshots: SnapshotSource, rendered: Rendered,
-                 clock: Callable[[], dt.datetime]):
-        self._base = config.base_url
-        self._snapshots = snapshots
-        self._rendered = rendered
-        self._clock = clock
-
-
-class StrikesResource(_DayResource):
+class StrikesResource(_Resource):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         params = Params(req, ("status", "country"))
-        status = params.choice("status", STRIKE_STATUS, default="active")
+        status = params.choice("status", STATUS_FILTERS, default="active")
         country = params.text("country", max_length=2)
         if country is not None:
             country = country.upper()
@@ -139,8 +78,7 @@ class StrikesResource(_DayResource):
         def body() -> Entry:
             strikes = [
                 s for s in snapshot.strikes.values()
-                if (status == "all" or (s.status.value in _ENDED) == (status == "ended"))
-                and (country is None or s.country == country)
+                if s.listed_under(status) and (country is None or s.country == country)
             ]
             return entry(orjson.dumps({
                 "strikes": [render.strike_dict(s, now, self._base) for s in strikes],
@@ -153,7 +91,7 @@ class StrikesResource(_DayResource):
     on_head = on_get
 
 
-class StrikeResource(_DayResource):
+class StrikeResource(_Resource):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
         Params(req, ())
@@ -181,12 +119,11 @@ class HealthResource:
     internal hosts and paths; they stay with the operator (`solidarity-widget status`,
     the error log)."""
 
-    def __init__(self, config: Config, snapshots: SnapshotSource, health: Health,
-                 clock: Callable[[], dt.datetime]):
-        self._config = config
-        self._snapshots = snapshots
-        self._health = health
-        self._clock = clock
+    def __init__(self, services: Services):
+        self._stale_after = services.config.stale_after
+        self._snapshots = services.snapshots
+        self._health = services.health
+        self._clock = services.clock
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         Params(req, ())
@@ -196,7 +133,7 @@ class HealthResource:
         stale = False
         for s in snapshot.sources:
             age = int((now - s.last_success).total_seconds()) if s.last_success else None
-            source_stale = age is None or age > self._config.stale_after
+            source_stale = age is None or age > self._stale_after
             stale = stale or source_stale
             sources.append({
                 "name": s.name, "kind": s.kind,
@@ -227,8 +164,8 @@ class HealthResource:
 class MediaResource:
     """Thumbnails copied at sync time: named by content hash, so immutable."""
 
-    def __init__(self, snapshots: SnapshotSource):
-        self._snapshots = snapshots
+    def __init__(self, services: Services):
+        self._snapshots = services.snapshots
         self._cache: LRUCache[str, tuple[str, bytes] | None] = LRUCache(maxsize=256)
         self._lock = threading.Lock()
 
@@ -262,3 +199,14 @@ class OpenAPIResource:
         resp.content_type = JSON
 
     on_head = on_get
+
+
+def register(app: falcon.App, services: Services) -> None:
+    """Add this family's routes to `app`."""
+    app.add_route(routes.POSTS.template, PostsResource(services))
+    app.add_route(routes.STRIKES.template, StrikesResource(services))
+    app.add_route(routes.STRIKE.template, StrikeResource(services))
+    app.add_route(routes.OPENAPI.template,
+                  OpenAPIResource(orjson.dumps(openapi_document(services.config.base_url))))
+    app.add_route(routes.HEALTH.template, HealthResource(services))
+    app.add_route(routes.MEDIA.template, MediaResource(services))

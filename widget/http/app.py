@@ -1,24 +1,26 @@
-"""create_app(config) wires the service; get_app() reads the environment for gunicorn."""
+"""create_app(config) wires the service; get_app() reads the environment for gunicorn.
+
+One wiring style: the app builds `Services` once and every resource family adds its
+routes from them (`register(app, services)`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import falcon
 import orjson
 
-from widget.assets import Assets, default_assets
+from widget.assets import default_assets
 from widget.config import Config
 from widget.fallback import Health, StoreFiles, load_or_last_good
 from widget.http import api, badge, builder, embed, feeds, oembed
 from widget.http.caching import HTTPCaching
 from widget.http.errors import serialize_error
-from widget.http.openapi import openapi_document
+from widget.http.responses import Rendered
+from widget.http.services import Services
 from widget.render.html import Pages, Site
-from widget.render.options import OptionError
 from widget.snapshot import SnapshotSource
 from widget.store import Store
 
@@ -27,17 +29,8 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True)
-class Services:
-    """What resource families need, built once per app; each family's module has a
-    `register(app, services)` that adds its routes."""
-
-    config: Config
-    snapshots: SnapshotSource  # its `store` is the one to read: it changes with each sync
-    rendered: api.Rendered
-    pages: Pages
-    assets: Assets
-    clock: Callable[[], dt.datetime]
+# Each family adds its own routes (widget.routes) from the same services.
+FAMILIES = (api, embed, badge, feeds, oembed, builder)
 
 
 def create_app(config: Config, *, store: Store | None = None,
@@ -49,8 +42,17 @@ def create_app(config: Config, *, store: Store | None = None,
     if store is None:
         files = StoreFiles(config.database, health)
         store = files.open()
-    snapshots = SnapshotSource(store, config.reload_interval, clock, files)
-    rendered = api.Rendered()
+    assets = default_assets()
+    site = Site(config.site_name, config.site_url, config.base_url, config.content_lang)
+    services = Services(
+        config=config,
+        snapshots=SnapshotSource(store, config.reload_interval, clock, files),
+        rendered=Rendered(),
+        pages=Pages(site, assets),
+        assets=assets,
+        health=health,
+        clock=clock,
+    )
 
     # CORS: any origin may read, never with credentials; see HTTPCaching for why the
     # headers are set unconditionally rather than by falcon's CORSMiddleware.
@@ -60,29 +62,7 @@ def create_app(config: Config, *, store: Store | None = None,
     app.resp_options.media_handlers[falcon.MEDIA_JSON] = json_handler
     app.set_error_serializer(serialize_error)
     app.req_options.strip_url_path_trailing_slash = True
-
-    app.add_route("/api/v1/posts", api.PostsResource(config, snapshots, rendered))
-    app.add_route("/api/v1/strikes", api.StrikesResource(config, snapshots, rendered, clock))
-    app.add_route("/api/v1/strikes/{slug}",
-                  api.StrikeResource(config, snapshots, rendered, clock))
-    app.add_route("/api/v1/openapi.json",
-                  api.OpenAPIResource(orjson.dumps(openapi_document(config.base_url))))
-    app.add_route("/healthz", api.HealthResource(config, snapshots, health, clock))
-    app.add_route("/media/{name}", api.MediaResource(snapshots))
-
-    assets = default_assets()
-    site = Site(config.site_name, config.site_url, config.base_url, config.content_lang)
-    pages = Pages(site, assets)
-    app.add_error_handler(OptionError, embed.option_error_handler(pages))
-    app.add_route("/embed/news", embed.EmbedNews(pages, snapshots, rendered))
-    app.add_route("/embed/strikes", embed.EmbedStrikes(pages, snapshots, rendered, clock))
-    app.add_route("/embed/strike/{slug}", embed.EmbedStrike(pages, snapshots, rendered, clock))
-    app.add_route("/embed/accent.css", embed.AccentStylesheet(rendered))
-    app.add_route("/static/{name}", embed.StaticAssets(assets))
-    app.add_route("/widget.js", embed.Loader(assets["widget.js"]))
-
-    services = Services(config, snapshots, rendered, pages, assets, clock)
-    for family in (badge, feeds, oembed, builder):
+    for family in FAMILIES:
         family.register(app, services)
     return app
 

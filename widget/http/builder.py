@@ -10,23 +10,23 @@ asks this same page for the new choices and swaps the results in.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
 import falcon
 
-from widget import i18n
+from widget import i18n, routes
 from widget.http.errors import InvalidParameter
 from widget.http.openapi import openapi_document
 from widget.http.params import Params
+from widget.http.services import Services
 from widget.model import Status, Strike
+from widget.render.frames import DEFAULT_HEIGHT, MAX_HEIGHT, MIN_HEIGHT
 from widget.render.options import OPTIONS, EmbedOptions, OptionError, parse_options
 from widget.render.snippets import (
     BADGE_STYLES,
-    DEFAULT_HEIGHT,
     KINDS,
     Badge,
     Embed,
@@ -35,9 +35,7 @@ from widget.render.snippets import (
     badge_snippets,
     widget_snippets,
 )
-
-if TYPE_CHECKING:
-    from widget.http.app import Services
+from widget.values import whole_number
 
 HTML = "text/html; charset=utf-8"
 # The builder's own choices, then the embed options it offers (a subset of OPTIONS).
@@ -45,7 +43,7 @@ CHOICES = ("ui", "widget", "strike", "style", "width", "height")
 EMBED_CHOICES = ("theme", "accent", "lang", "layout", "background", "limit", "images")
 PARAMS = CHOICES + EMBED_CHOICES
 WIDTH = (120, 2000)
-HEIGHT = (40, 4000)  # the loader clamps heights to the same range
+HEIGHT = (MIN_HEIGHT, MAX_HEIGHT)  # the loader clamps heights to the same range
 # Defaults of the builder's own choices; "lang" follows "ui" (see _default).
 _DEFAULTS = {"ui": i18n.DEFAULT_LANGUAGE, "widget": "strike", "strike": "", "style": "flat",
              "width": "", "height": "", **{o.name: o.default for o in OPTIONS}}
@@ -107,10 +105,10 @@ def _pixels(raw: Mapping[str, str], name: str, low: int, high: int) -> int | Non
     value = raw.get(name, "")
     if not value:
         return None
-    # NOTE: ASCII digits only: str.isdigit() accepts "²", which int() refuses.
-    if not re.fullmatch(r"[0-9]{1,5}", value) or not low <= int(value) <= high:
+    number = whole_number(value, low, high)
+    if number is None:
         raise OptionError(name, f"must be a whole number of pixels from {low} to {high}")
-    return int(value)
+    return number
 
 
 def _one_of(raw: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
@@ -190,9 +188,8 @@ def build(choices: Choices, strikes: Mapping[str, Strike], base_url: str) -> Res
 
 
 def _strike_groups(strikes: Mapping[str, Strike]) -> tuple[list[Strike], list[Strike]]:
-    stopped = (Status.ENDED, Status.SUSPENDED)
-    return ([s for s in strikes.values() if s.status not in stopped],
-            [s for s in strikes.values() if s.status in stopped])
+    return ([s for s in strikes.values() if not s.stopped],
+            [s for s in strikes.values() if s.stopped])
 
 
 def _api_paths(base_url: str) -> list[dict[str, Any]]:
@@ -216,12 +213,11 @@ class _Page:
         self._api_paths = _api_paths(self._base)
 
     def _render(self, template: str, ui: str, **context: Any) -> bytes:
-        env = self._services.pages._env(ui)  # one Jinja environment per language, shared
         suffix = "" if ui == i18n.DEFAULT_LANGUAGE else "?ui=" + ui
-        return env.get_template(template).render(
-            ui=i18n.LANGUAGES[ui], languages=list(i18n.LANGUAGES.values()),
+        return self._services.pages.page(
+            template, ui, ui=i18n.LANGUAGES[ui], languages=list(i18n.LANGUAGES.values()),
             home="/" + suffix, api_home="/api" + suffix,
-            base_url=self._base, api_paths=self._api_paths, **context).encode()
+            base_url=self._base, api_paths=self._api_paths, **context)
 
 
 class BuilderPage(_Page):
@@ -293,5 +289,5 @@ class APIPage(_Page):
 
 def register(app: falcon.App, services: Services) -> None:
     """Add this family's routes to `app`."""
-    app.add_route("/", BuilderPage(services))
-    app.add_route("/api", APIPage(services))
+    app.add_route(routes.BUILDER.template, BuilderPage(services))
+    app.add_route(routes.API_PAGE.template, APIPage(services))

@@ -2,117 +2,94 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from collections.abc import Callable
 from typing import Any
 
 import falcon
 
+from widget import routes
 from widget.assets import Asset, Assets
-from widget.http.api import Entry, Rendered, entry, send
 from widget.http.errors import InvalidParameter
 from widget.http.params import Params, ParsedQueries
+from widget.http.responses import CSS, HTML, entry, send
+from widget.http.services import Services
 from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from widget.render.api import fresh_until
 from widget.render.colour import accent_css
 from widget.render.html import Pages, chosen_strikes, oembed_url
 from widget.render.options import EmbedOptions, OptionError, normalise_accent, parse_options
-from widget.snapshot import SnapshotSource
-
-HTML = "text/html; charset=utf-8"
-CSS = "text/css; charset=utf-8"
 
 
-def _parser(widget: str) -> ParsedQueries[EmbedOptions]:
-    def parse(req: falcon.Request) -> EmbedOptions:
-        return parse_options(widget, req.params)
-    return ParsedQueries(parse)
+class _EmbedPage:
+    """An embed page of one widget: options parsed once per query string, and the
+    rendered page kept with its oEmbed discovery header (for consumers that only read
+    headers) in the shared render cache."""
+
+    def __init__(self, services: Services, route: routes.Route):
+        widget = route.widget
+        assert widget is not None
+        self._route = route
+        self._pages = services.pages
+        self._snapshots = services.snapshots
+        self._rendered = services.rendered
+        self._clock = services.clock
+        self._parsed = ParsedQueries(lambda req: parse_options(widget, req.params))
+
+    def _discovery(self, options: EmbedOptions, **fields: str) -> tuple[str, ...]:
+        href = oembed_url(self._pages.site, self._route.path(**fields), options)
+        return (f'<{href}>; rel="alternate"; type="application/json+oembed"',)
 
 
-_PARSED = {widget: _parser(widget) for widget in ("news", "strikes", "strike")}
-
-
-def _options(req: falcon.Request, widget: str) -> EmbedOptions:
-    return _PARSED[widget].get(req)
-
-
-@functools.lru_cache(maxsize=4096)
-def _discovery_header(pages: Pages, path: str, options: EmbedOptions) -> str:
-    href = oembed_url(pages.site, path, options)
-    return f'<{href}>; rel="alternate"; type="application/json+oembed"'
-
-
-class EmbedNews:
-    def __init__(self, pages: Pages, snapshots: SnapshotSource, rendered: Rendered):
-        self._pages, self._snapshots, self._rendered = pages, snapshots, rendered
-
+class EmbedNews(_EmbedPage):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        options = _options(req, "news")
+        options = self._parsed.get(req)
         snapshot = self._snapshots.current()
-        key = ("embed-news", options.key(), snapshot.version)
-        send(resp, self._rendered.get(key, lambda: entry(self._pages.news(snapshot, options))),
-             HTML)
-        _discovery(resp, self._pages, "/embed/news", options)
+        key = (self._route.name, options, snapshot.version)
+        send(resp, self._rendered.get(key, lambda: entry(
+            self._pages.news(snapshot, options), links=self._discovery(options))), HTML)
 
     on_head = on_get
 
 
-class EmbedStrikes:
-    def __init__(self, pages: Pages, snapshots: SnapshotSource, rendered: Rendered,
-                 clock: Callable[[], dt.datetime]):
-        self._pages, self._snapshots, self._rendered = pages, snapshots, rendered
-        self._clock = clock
-
+class EmbedStrikes(_EmbedPage):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        options = _options(req, "strikes")
+        options = self._parsed.get(req)
         snapshot = self._snapshots.current()
         now = self._clock()
-        key = ("embed-strikes", options.key(), snapshot.version, snapshot.local_dates(now))
+        key = (self._route.name, options, snapshot.version, snapshot.local_dates(now))
         send(resp, self._rendered.get(key, lambda: entry(
             self._pages.strikes(snapshot, options, now),
-            fresh_until=fresh_until(chosen_strikes(snapshot, options), now))), HTML)
-        _discovery(resp, self._pages, "/embed/strikes", options)
+            fresh_until=fresh_until(chosen_strikes(snapshot, options), now),
+            links=self._discovery(options))), HTML)
 
     on_head = on_get
 
 
-class EmbedStrike:
-    def __init__(self, pages: Pages, snapshots: SnapshotSource, rendered: Rendered,
-                 clock: Callable[[], dt.datetime]):
-        self._pages, self._snapshots, self._rendered = pages, snapshots, rendered
-        self._clock = clock
-
+class EmbedStrike(_EmbedPage):
     def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
-        options = _options(req, "strike")
+        options = self._parsed.get(req)
         snapshot = self._snapshots.current()
         strike = snapshot.strikes.get(slug)
         if strike is None:
             # A calm notice, never a broken box. It is a page like any other for the frame
             # (200, not 404, which would be a console error on every host page).
-            key: tuple[Any, ...] = ("embed-notice", options.key())
+            key: tuple[Any, ...] = ("embed-notice", options)
             send(resp, self._rendered.get(key, lambda: entry(self._pages.notice(options))), HTML)
             return
         now = self._clock()
-        key = ("embed-strike", slug, options.key(), snapshot.version, snapshot.local_dates(now))
+        key = (self._route.name, slug, options, snapshot.version, snapshot.local_dates(now))
         send(resp, self._rendered.get(key, lambda: entry(
-            self._pages.strike(strike, options, now), fresh_until=fresh_until([strike], now))),
-            HTML)
-        _discovery(resp, self._pages, f"/embed/strike/{slug}", options)
+            self._pages.strike(strike, options, now), fresh_until=fresh_until([strike], now),
+            links=self._discovery(options, slug=slug))), HTML)
 
     on_head = on_get
-
-
-def _discovery(resp: falcon.Response, pages: Pages, path: str, options: EmbedOptions) -> None:
-    """oEmbed discovery by header too, for consumers that only read headers."""
-    resp.append_header("Link", _discovery_header(pages, path, options))
 
 
 class AccentStylesheet:
     """Custom accents as a stylesheet, since embed pages allow no inline style (CSP)."""
 
-    def __init__(self, rendered: Rendered):
-        self._rendered = rendered
+    def __init__(self, services: Services):
+        self._rendered = services.rendered
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         Params(req, ("accent",))
@@ -180,5 +157,12 @@ def option_error_handler(pages: Pages) -> Callable[..., None]:
     return handle
 
 
-__all__ = ["AccentStylesheet", "EmbedNews", "EmbedStrike", "EmbedStrikes", "Entry", "Loader",
-           "StaticAssets", "option_error_handler"]
+def register(app: falcon.App, services: Services) -> None:
+    """Add this family's routes to `app`: embed pages, their stylesheet, assets, loader."""
+    app.add_error_handler(OptionError, option_error_handler(services.pages))
+    app.add_route(routes.EMBED_NEWS.template, EmbedNews(services, routes.EMBED_NEWS))
+    app.add_route(routes.EMBED_STRIKES.template, EmbedStrikes(services, routes.EMBED_STRIKES))
+    app.add_route(routes.EMBED_STRIKE.template, EmbedStrike(services, routes.EMBED_STRIKE))
+    app.add_route(routes.ACCENT.template, AccentStylesheet(services))
+    app.add_route(routes.STATIC.template, StaticAssets(services.assets))
+    app.add_route(routes.LOADER.template, Loader(services.assets["widget.js"]))

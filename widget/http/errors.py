@@ -17,10 +17,6 @@ class InvalidParameter(falcon.HTTPBadRequest):
         self.reason = reason
 
 
-class Gone(falcon.HTTPGone):
-    pass
-
-
 def problem(exc: falcon.HTTPError) -> dict[str, object]:
     body: dict[str, object] = {
         "type": "about:blank",

@@ -10,18 +10,16 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import falcon
 
-from widget.http.api import Entry, entry, send
+from widget import routes
 from widget.http.params import Params
+from widget.http.responses import Entry, entry, send
+from widget.http.services import Services
 from widget.render import feeds as render
 from widget.render.html import Site
 from widget.snapshot import Snapshot
-
-if TYPE_CHECKING:
-    from widget.http.app import Services
 
 ATOM = "application/atom+xml; charset=utf-8"
 JSON_FEED = "application/feed+json; charset=utf-8"
@@ -82,15 +80,16 @@ class StrikeEventsFeed:
         def body() -> Entry:
             return entry(render.strikes_atom(snapshot, self._site, now), fresh_until=pending)
 
-        send(resp, self._rendered.get((render.STRIKES_ATOM, snapshot.version, due), body), ATOM)
+        key = (routes.STRIKES_ATOM.name, snapshot.version, due)
+        send(resp, self._rendered.get(key, body), ATOM)
 
     on_head = on_get
 
 
 def register(app: falcon.App, services: Services) -> None:
     """Add this family's routes to `app`."""
-    app.add_route(render.POSTS_ATOM,
-                  PostsFeed(services, render.POSTS_ATOM, render.posts_atom, ATOM))
-    app.add_route(render.POSTS_JSON,
-                  PostsFeed(services, render.POSTS_JSON, render.posts_json, JSON_FEED))
-    app.add_route(render.STRIKES_ATOM, StrikeEventsFeed(services))
+    app.add_route(routes.POSTS_ATOM.template,
+                  PostsFeed(services, routes.POSTS_ATOM.name, render.posts_atom, ATOM))
+    app.add_route(routes.POSTS_JSON.template,
+                  PostsFeed(services, routes.POSTS_JSON.name, render.posts_json, JSON_FEED))
+    app.add_route(routes.STRIKES_ATOM.template, StrikeEventsFeed(services))

@@ -6,29 +6,23 @@ the endpoint cannot be used to make this service request anything.
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import falcon
 import orjson
 from markupsafe import Markup
 
-from widget.http.api import JSON
+from widget import routes
 from widget.http.errors import InvalidParameter
 from widget.http.params import Params
+from widget.http.responses import JSON
+from widget.http.services import Services
+from widget.render.frames import DEFAULT_HEIGHT, OEMBED_WIDTH, SANDBOX
 from widget.render.options import EmbedOptions, OptionError, parse_options
 
-if TYPE_CHECKING:
-    from widget.http.app import Services
-
 # NOTE: matched with fullmatch(): "$" would also match before a final "\n".
-_ROUTES = (
-    (re.compile(r"/embed/news"), "news", 600, 440),
-    (re.compile(r"/embed/strikes"), "strikes", 600, 520),
-    (re.compile(r"/embed/strike/([a-z0-9]+(?:-[a-z0-9]+)*)"), "strike", 500, 200),
-)
-SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+_EMBEDS = tuple((route.pattern, route.widget) for route in routes.EMBEDS if route.widget)
 CACHE_AGE = 86_400  # the iframe is live; the oEmbed answer itself changes rarely
 
 
@@ -86,18 +80,19 @@ class OEmbed:
                                       description=f"only {self._services.config.base_url}/embed/"
                                                   "… URLs can be embedded")
         path = parts.path.removeprefix(self._prefix)
-        for pattern, widget, width, height in _ROUTES:
+        for pattern, widget in _EMBEDS:
             if m := pattern.fullmatch(path):
                 try:
                     options = parse_options(widget, _query(parts.query))
                 except OptionError as exc:
                     raise InvalidParameter("url", f"option {exc.name}: {exc.reason}") from None
-                slug = m.group(1) if m.groups() else None
+                slug = m.groupdict().get("slug")
                 if slug is not None and slug not in self._services.snapshots.current().strikes:
                     raise falcon.HTTPNotFound(title="Unknown strike",
                                               description=f"no hunger strike is listed as "
                                                           f"{slug!r}")
-                return _Target(widget, path, slug, options, width, height)
+                return _Target(widget, path, slug, options, OEMBED_WIDTH[widget],
+                               DEFAULT_HEIGHT[widget])
         raise falcon.HTTPNotFound(title="Nothing to embed",
                                   description="the URL is not an embed page of this service")
 
@@ -142,4 +137,5 @@ class OEmbed:
 
 
 def register(app: falcon.App, services: Services) -> None:
-    app.add_route("/oembed", OEmbed(services))
+    """Add this family's routes to `app`."""
+    app.add_route(routes.OEMBED.template, OEmbed(services))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
@@ -11,8 +10,7 @@ import falcon
 from cachetools import LRUCache
 
 from widget.http.errors import InvalidParameter
-
-_DIGITS = re.compile(r"[0-9]{1,9}")
+from widget.values import whole_number
 
 
 class Params:
@@ -38,11 +36,10 @@ class Params:
         value = self._raw.get(name)
         if value is None:
             return default
-        value = str(value)
-        # NOTE: not str.isdigit(), which also accepts "²" and "٣" that int() then refuses.
-        if not _DIGITS.fullmatch(value) or not low <= int(value) <= high:
+        number = whole_number(str(value), low, high)
+        if number is None:
             raise InvalidParameter(name, f"must be a whole number from {low} to {high}")
-        return int(value)
+        return number
 
     def choice(self, name: str, options: Iterable[str], *, default: str) -> str:
         value = self._raw.get(name)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 LIGHT_BG = "ffffff"
 DARK_BG = "15171c"
-DEFAULT_ACCENT = "b3261e"
 AA_TEXT = 4.5
 
 

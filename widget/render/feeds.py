@@ -27,12 +27,13 @@ from urllib.parse import quote, urlsplit
 
 import orjson
 
-from widget import i18n
+from widget import i18n, routes
 from widget.days import day_count, next_local_midnight, zone
-from widget.model import Kind, Outcome, Post, Status, Strike
-from widget.render.api import iso
+from widget.model import Post, Status, Strike
+from widget.render import phrases
 from widget.render.html import Site
 from widget.snapshot import Snapshot
+from widget.values import iso
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -45,9 +46,9 @@ TAG_DATE = "2025"
 # An empty feed still needs an <updated>; a constant keeps its bytes (and ETag) stable.
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
-POSTS_ATOM = "/feeds/posts.atom"
-POSTS_JSON = "/feeds/posts.json"
-STRIKES_ATOM = "/feeds/strikes.atom"
+POSTS_ATOM = routes.POSTS_ATOM.template
+POSTS_JSON = routes.POSTS_JSON.template
+STRIKES_ATOM = routes.STRIKES_ATOM.template
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else is dropped.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -235,7 +236,7 @@ def _event(strike: Strike, kind: str, date: dt.date) -> StrikeEvent:
 
 def events_of(strike: Strike) -> list[StrikeEvent]:
     events = [_event(strike, STARTED, strike.start_date)]
-    end = strike.end_date if strike.status in (Status.ENDED, Status.SUSPENDED) else None
+    end = strike.stopped_on
     confirmed = strike.last_confirmed
     if confirmed is not None and confirmed > strike.start_date and (end is None or confirmed < end):
         events.append(_event(strike, CONFIRMED, confirmed))
@@ -260,45 +261,22 @@ def due_events(events: Iterable[StrikeEvent], now: dt.datetime) -> tuple[StrikeE
     return tuple(e for e in events if e.at <= now)
 
 
-def _noun(strike: Strike) -> str:
-    return "death fast" if strike.kind is Kind.DEATH_FAST else "hunger strike"
-
-
 def _days(n: int | None) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
 
-_ENDINGS = {
-    Outcome.VICTORY: "{noun} won after {days}",
-    Outcome.PARTIAL: "{noun} ended with partial gains after {days}",
-    Outcome.AGREEMENT: "{noun} ended with an agreement after {days}",
-    Outcome.RELEASED: "released after {days} of {noun}",
-    Outcome.DIED: "died on day {n} of the {noun}",
-    Outcome.NO_RESULT: "{noun} ended without result after {days}",
-}
-
-
 def event_title(event: StrikeEvent) -> str:
-    strike, noun = event.strike, _noun(event.strike)
+    strike, noun = event.strike, phrases.KINDS[event.strike.kind].noun
+    end = phrases.ending(strike)
     if event.kind == STARTED:
         what = f"{noun} started"
     elif event.kind == CONFIRMED:
         what = f"{noun} confirmed ongoing, day {event.day}"
-    elif event.kind == SUSPENDED:
-        what = f"{noun} suspended after {_days(event.day)}"
-    else:
-        pattern = _ENDINGS[strike.outcome or Outcome.NO_RESULT]
-        what = pattern.format(noun=noun, days=_days(event.day), n=event.day)
+    elif end is not None:
+        what = end.feed.format(noun=noun, days=_days(event.day), n=event.day)
+    else:  # not reached: only a stopped strike has an end event
+        what = f"{noun} {event.kind}"
     return f"{strike.name}: {what}"
-
-
-_KIND_PHRASES = {
-    Kind.INDEFINITE: "Indefinite hunger strike",
-    Kind.TIME_LIMITED: "Time-limited hunger strike",
-    Kind.ROTATING: "Rotating hunger strike",
-    Kind.SOLIDARITY: "Solidarity hunger strike",
-    Kind.DEATH_FAST: "Death fast",
-}
 
 
 def event_summary(event: StrikeEvent) -> str:
@@ -308,7 +286,7 @@ def event_summary(event: StrikeEvent) -> str:
         span = f"from {start} to {i18n.long_date(event.date, 'en')} ({_days(event.day)})"
     else:
         span = f"since {start}"
-    parts = [f"{_KIND_PHRASES[strike.kind]}, {span}.",
+    parts = [f"{phrases.KINDS[strike.kind].summary}, {span}.",
              f"Place: {strike.place}, {i18n.country_name(strike.country, 'en')}."]
     if strike.participants and strike.participants > 1:
         parts.append(f"{strike.participants} people on hunger strike.")

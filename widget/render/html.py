@@ -1,18 +1,13 @@
 """Embed pages: Jinja2 (autoescape on) over view models built from the snapshot.
 
-One Environment per interface language, built once: gettext callables are
-installed per environment, so rendering is thread-safe and needs no globals.
-An operator may override any template by putting a file of the same name in
-the folder named by `templates_dir`.
+One Environment per interface language, built once per `Pages`: gettext callables
+are installed per environment, so rendering is thread-safe and needs no globals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,11 +16,13 @@ from markupsafe import Markup
 
 from widget import i18n
 from widget.assets import Assets, package_dir
-from widget.days import day_count
+from widget.days import DayCount, day_count
 from widget.model import Post, Status, Strike
-from widget.render.api import PostQuery, iso, select_posts
+from widget.query import PostQuery, select_posts
+from widget.render import phrases
 from widget.render.options import EmbedOptions
 from widget.snapshot import Snapshot
+from widget.values import iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +36,22 @@ class Site:
 class Pages:
     """Renders every embed page. Pure: (snapshot, options, now) in, HTML bytes out."""
 
-    def __init__(self, site: Site, assets: Assets, override: Path | None = None):
+    def __init__(self, site: Site, assets: Assets):
         self.site = site
         self.assets = assets
-        self._override = override
+        self._loader = jinja2.FileSystemLoader(str(package_dir("templates")))
+        self._envs: dict[str, jinja2.Environment] = {}
 
-    @cache  # noqa: B019 - one environment per language for the life of the process
     def _env(self, lang: str) -> jinja2.Environment:
-        folders = [str(package_dir("templates"))]
-        if self._override is not None:
-            folders.insert(0, str(self._override))
+        # Built on first use; two threads building the same one keep either: both equal.
+        env = self._envs.get(lang)
+        if env is None:
+            env = self._envs.setdefault(lang, self._new_env(lang))
+        return env
+
+    def _new_env(self, lang: str) -> jinja2.Environment:
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(folders),
+            loader=self._loader,
             autoescape=True,
             extensions=["jinja2.ext.i18n"],
             trim_blocks=True,
@@ -70,6 +71,10 @@ class Pages:
         html = env.get_template(template).render(
             o=options, lang=lang, accent_url=accent_url, oembed_url=oembed, **context)
         return html.encode()
+
+    def page(self, template: str, lang: str, **context: Any) -> bytes:
+        """Any template of the service (the builder, the API page) in `lang`."""
+        return self._env(lang).get_template(template).render(**context).encode()
 
     # --- pages ------------------------------------------------------------------------
 
@@ -111,8 +116,7 @@ def chosen_strikes(snapshot: Snapshot, options: EmbedOptions) -> list[Strike]:
 
 
 def _listed(strike: Strike, options: EmbedOptions) -> bool:
-    stopped = strike.status in (Status.ENDED, Status.SUSPENDED)
-    if options.status != "all" and stopped != (options.status == "ended"):
+    if not strike.listed_under(options.status):
         return False
     return not options.country or strike.country == options.country
 
@@ -135,8 +139,7 @@ def post_view(post: Post, lang: str) -> dict[str, Any]:
 
 def _counter(strike: Strike, number: int, as_of: dt.date, lang: str) -> Markup:
     """The day number, with what the browser needs to roll it over at local midnight."""
-    end = strike.end_date.isoformat() if strike.end_date and strike.status in (
-        Status.ENDED, Status.SUSPENDED) else ""
+    end = strike.stopped_on.isoformat() if strike.stopped_on else ""
     numbering = i18n.LANGUAGES[lang].numbering
     return Markup(
         '<time class="sw-n" datetime="{as_of}" data-start="{start}" data-tz="{tz}" '
@@ -156,6 +159,19 @@ def _more_link(strike: Strike, site: Site) -> str:
     return site.url
 
 
+def _headline(strike: Strike, count: DayCount, counter: Markup, since: Markup,
+              lang: str) -> Markup:
+    """Where the strike stands, in the phrases of widget.render.phrases. The catalogue's
+    text is trusted (as Jinja's trans blocks trust it); the values are escaped."""
+    t = i18n.translations(lang)
+    end = phrases.ending(strike)
+    if end is not None:
+        return Markup(end.headline(t, count.day or 0)) % {"n": counter}
+    if count.day is None:
+        return Markup(phrases.announced(t)) % {"date": since}
+    return Markup(phrases.KINDS[strike.kind].headline(t)) % {"n": counter}
+
+
 def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict[str, Any]:
     count = day_count(strike, now)
     state = "ongoing"
@@ -166,17 +182,19 @@ def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict
     elif count.day is None:
         state = "announced"
     number = count.day if count.day is not None else 0
+    counter = _counter(strike, number, count.as_of, lang)
+    since = _date(strike.start_date, lang)
     return {
         "slug": strike.slug,
         "name": strike.name,
         "state": state,
-        "kind": strike.kind.value,
-        "outcome": strike.outcome.value if strike.outcome else "",
+        "stopped": strike.stopped,
         "day": number,
-        "counter": _counter(strike, number, count.as_of, lang),
+        "counter": counter,
+        "headline": _headline(strike, count, counter, since, lang),
         "place": strike.place,
         "country": i18n.country_name(strike.country, lang),
-        "since": _date(strike.start_date, lang),
+        "since": since,
         "ended": _date(strike.end_date, lang) if strike.end_date else "",
         "demand": strike.demands[0] if strike.demands else "",
         "participants": strike.participants or 0,
@@ -187,10 +205,3 @@ def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict
         if site.content_lang != lang else "",
         "changes_at": "" if count.frozen else iso(now),
     }
-
-
-def all_templates() -> Iterable[str]:
-    return sorted(p.name for p in package_dir("templates").glob("*.html"))
-
-
-Renderer = Callable[..., bytes]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from widget.model import STATUS_FILTERS
+from widget.values import whole_number
 
 _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -49,7 +51,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("images", ("on", "off"), "on", "Show post thumbnails (full layout only).",
            ("news",)),
     Option("category", None, "", "Only posts in this category (slug).", ("news",)),
-    Option("status", ("active", "ended", "all"), "active",
+    Option("status", STATUS_FILTERS, "active",
            "Which strikes: active (announced or ongoing), ended, or all.", ("strikes",)),
     Option("country", None, "", "Only strikes in this country (ISO code, e.g. FR).",
            ("strikes",)),
@@ -85,10 +87,6 @@ class EmbedOptions:
                  if str(getattr(self, o.name)) != o.default]
         return ("?" + urlencode(pairs)) if pairs else ""
 
-    def key(self) -> tuple[str | int, ...]:
-        return (self.theme, self.accent, self.lang, self.layout, self.background, self.header,
-                self.images, self.limit, self.category, self.status, self.country)
-
 
 def _value(option: Option, raw: str) -> str | int:
     name = option.name
@@ -99,9 +97,10 @@ def _value(option: Option, raw: str) -> str | int:
     if name == "accent":
         return normalise_accent(raw)
     if name == "limit":
-        if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 20:
+        limit = whole_number(raw, 1, 20)
+        if limit is None:
             raise OptionError(name, "must be a whole number from 1 to 20")
-        return int(raw)
+        return limit
     if name == "country":
         if not re.fullmatch(r"[A-Za-z]{2}", raw):
             raise OptionError(name, "must be a two-letter country code like FR")

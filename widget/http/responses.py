@@ -1,0 +1,73 @@
+"""What every resource family shares to answer: rendered bytes kept once, and sending them.
+
+A resource renders an `Entry` (body, ETag, the headers that belong to that body) at
+most once per cache key, through `Rendered`, and hands it to `send`. The caching
+middleware (widget.http.caching) derives every other header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+import falcon
+from cachetools import LRUCache
+
+from widget.http.caching import etag_of
+
+JSON = "application/json"
+HTML = "text/html; charset=utf-8"
+CSS = "text/css; charset=utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    body: bytes
+    etag: str  # quoted, ready for the header
+    next_url: str | None = None
+    # When the rendering shows a day number that can still change: the next local
+    # midnight. Constant for a cache key, since keys hold each timezone's local date.
+    fresh_until: dt.datetime | None = None
+    links: tuple[str, ...] = ()  # finished Link header values that go with this body
+
+
+def entry(body: bytes, *, next_url: str | None = None,
+          fresh_until: dt.datetime | None = None, links: tuple[str, ...] = ()) -> Entry:
+    return Entry(body, f'"{etag_of(body)}"', next_url, fresh_until, links)
+
+
+class Rendered:
+    """Rendered bytes and their ETag, kept per (route, query, snapshot, local dates).
+
+    PERF: a busy widget asks for the same few URLs over and over; rendering and
+    hashing happen once per key, then every request is a dictionary look-up.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
+        # Bounded by bytes, not entries: a list of 1,000 strikes is a megabyte, and
+        # each local midnight brings new keys while the old entries age out.
+        self._cache: LRUCache[Hashable, Entry] = LRUCache(
+            maxsize=max_bytes, getsizeof=lambda e: len(e.body) + 200)
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, render: Callable[[], Entry]) -> Entry:
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is None:
+            hit = render()
+            with self._lock:
+                self._cache[key] = hit
+        return hit
+
+
+def send(resp: falcon.Response, found: Entry, content_type: str = JSON) -> None:
+    resp.data = found.body
+    resp.set_header("ETag", found.etag)
+    resp.content_type = content_type
+    resp.context.fresh_until = found.fresh_until
+    if found.next_url:
+        resp.append_link(found.next_url, "next")
+    for link in found.links:
+        resp.append_header("Link", link)

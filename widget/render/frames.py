@@ -1,0 +1,33 @@
+"""How a widget is framed on a host page: one source for Python and JavaScript.
+
+The snippets, the builder and the oEmbed provider read these here; the loader
+(static/widget.js) and the builder's preview (static/builder.js) get the same values
+written into them when the assets are read (`FRAME` replaces the `__SW_FRAME__`
+token, widget.assets), so a height or a sandbox flag is changed in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The height reserved when the snippet names none, per widget (px).
+DEFAULT_HEIGHT = {"news": 440, "strikes": 520, "strike": 200}
+# What the oEmbed provider offers as the frame's width when the consumer sets no maximum.
+OEMBED_WIDTH = {"news": 600, "strikes": 600, "strike": 500}
+# Heights asked for by a snippet or by the widget's own message are kept in this range.
+MIN_HEIGHT, MAX_HEIGHT = 40, 4000
+SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+# The message an embed page sends its host with its content's height.
+HEIGHT_MESSAGE = "solidarity-widget:height"
+
+FRAME_TOKEN = "__SW_FRAME__"
+
+
+def frame_constants() -> dict[str, Any]:
+    """What the scripts are given, as a JSON object."""
+    return {"heights": DEFAULT_HEIGHT, "min": MIN_HEIGHT, "max": MAX_HEIGHT,
+            "sandbox": SANDBOX, "message": HEIGHT_MESSAGE}
+
+
+def clamp_height(height: int) -> int:
+    return min(max(height, MIN_HEIGHT), MAX_HEIGHT)
