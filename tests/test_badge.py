@@ -19,11 +19,30 @@ from babel.messages.extract import extract_from_file
 from fontTools.ttLib import TTFont
 
 from tests.conftest import ROOT, Clock, assert_problem
+from tests.test_embed import wcag_contrast
 from widget import i18n
 from widget.days import day_count
 from widget.model import Kind, Outcome, Status, Strike
-from widget.render import badge as render
-from widget.render.colour import contrast
+from widget.render.badge.renderer import BadgeRenderer
+from widget.render.badge.shaping import Fonts, shape, upper, visual_runs
+from widget.render.badge.svg import (
+    GRADIENT_BOTTOM,
+    GRADIENT_OPACITY,
+    GRADIENT_TOP,
+    STYLES,
+    THEMES,
+    GlyphPaths,
+    layout,
+    to_svg,
+)
+from widget.render.badge.text import (
+    WHITE,
+    BadgeOptions,
+    BadgeText,
+    speaks,
+    strike_text,
+)
+from widget.render.phrases import ANNOUNCED, DIED, NEUTRAL, ONGOING, RELEASED, STOPPED, WON
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 FONTS = ROOT / "static" / "fonts"
@@ -122,6 +141,16 @@ class FontMetrics:
 
 
 @pytest.fixture(scope="module")
+def fonts() -> Fonts:
+    return Fonts.bundled()
+
+
+@pytest.fixture(scope="module")
+def renderer() -> BadgeRenderer:
+    return BadgeRenderer()
+
+
+@pytest.fixture(scope="module")
 def regular() -> FontMetrics:
     return FontMetrics(FONTS / "DejaVuSans.ttf")
 
@@ -144,7 +173,7 @@ def test_svg_badge_of_an_ongoing_strike(client: falcon.testing.TestClient) -> No
     assert label(result.content) == "Zehra Kurtay: hunger strike, day 144"
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
     parts = boxes(root)
-    assert [fill for _, _, fill in parts] == ["#e4e6ea", f"#{render.ONGOING}"]
+    assert [fill for _, _, fill in parts] == ["#e4e6ea", f"#{ONGOING}"]
 
 
 def test_day_number_is_the_one_rule(client: falcon.testing.TestClient, clock: Clock) -> None:
@@ -164,7 +193,7 @@ def test_ended_strike_shows_outcome_and_final_count(
         client: falcon.testing.TestClient, clock: Clock) -> None:
     body = client.simulate_get("/badge/strike/ali-hasan-akgul.svg").content
     assert label(body) == "Ali Hasan Akgül: released, 144 days"
-    assert f'fill="#{render.RELEASED}"' in body.decode()
+    assert f'fill="#{RELEASED}"' in body.decode()
     clock.now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # frozen at the end date
     assert client.simulate_get("/badge/strike/ali-hasan-akgul.svg").content == body
 
@@ -178,7 +207,7 @@ def test_removed_or_unknown_slug_is_a_neutral_badge(
     assert result.headers["content-type"] == f"image/{'svg+xml' if fmt == 'svg' else 'png'}"
     if fmt == "svg":
         assert label(result.content) == "hunger strike: no longer listed"
-        assert f'fill="#{render.NEUTRAL}"' in result.text
+        assert f'fill="#{NEUTRAL}"' in result.text
     else:
         png_size(result.content)
 
@@ -246,15 +275,15 @@ def test_bad_options_are_400_naming_the_option(
 
 
 def test_every_option_value_renders(client: falcon.testing.TestClient) -> None:
-    for style in render.STYLES:
-        for theme in render.THEMES:
+    for style in STYLES:
+        for theme in THEMES:
             for lang in i18n.LANGUAGES:
                 result = client.simulate_get(f"{ZEHRA}.svg", params={
                     "style": style, "theme": theme, "lang": lang})
                 assert result.status_code == 200, result.text
                 spoken = label(result.content)
                 assert spoken.startswith("Zehra Kurtay: ")
-                shown = lang if render.speaks(lang) else i18n.DEFAULT_LANGUAGE
+                shown = lang if speaks(lang) else i18n.DEFAULT_LANGUAGE
                 assert parse(result.content).get(
                     "{http://www.w3.org/XML/1998/namespace}lang") == shown
 
@@ -279,9 +308,9 @@ def test_svg_is_safe(client: falcon.testing.TestClient) -> None:
     assert b"<text" not in body  # text is drawn as outlines: no font needed by the viewer
 
 
-def test_names_are_escaped_and_cleaned() -> None:
+def test_names_are_escaped_and_cleaned(renderer: BadgeRenderer) -> None:
     name = 'Ayşe <script>alert("x")</script> & \'Co\'\x01\x7f'
-    body = render.render_svg(strike(name=name), NOW, render.BadgeOptions())
+    body = renderer.svg(strike(name=name), NOW, BadgeOptions())
     root = parse(body)  # still well-formed XML, control characters dropped
     assert root.find(f".//{SVG_NS}script") is None
     assert b"<script" not in body
@@ -293,43 +322,44 @@ def test_names_are_escaped_and_cleaned() -> None:
 
 
 @pytest.mark.parametrize(("changes", "spoken", "accent"), [
-    ({}, "Zehra Kurtay: hunger strike, day 144", render.ONGOING),
-    ({"kind": Kind.DEATH_FAST}, "Zehra Kurtay: death fast, day 144", render.ONGOING),
+    ({}, "Zehra Kurtay: hunger strike, day 144", ONGOING),
+    ({"kind": Kind.DEATH_FAST}, "Zehra Kurtay: death fast, day 144", ONGOING),
     ({"status": Status.ENDED, "outcome": Outcome.VICTORY, "end_date": dt.date(2025, 4, 1)},
-     "Zehra Kurtay: won, 30 days", render.WON),
+     "Zehra Kurtay: won, 30 days", WON),
     ({"status": Status.ENDED, "outcome": Outcome.PARTIAL, "end_date": dt.date(2025, 3, 3)},
-     "Zehra Kurtay: partial gains, 1 day", render.WON),
+     "Zehra Kurtay: partial gains, 1 day", WON),
     ({"status": Status.ENDED, "outcome": Outcome.AGREEMENT, "end_date": dt.date(2025, 4, 1)},
-     "Zehra Kurtay: agreement, 30 days", render.WON),
+     "Zehra Kurtay: agreement, 30 days", WON),
     ({"status": Status.ENDED, "outcome": Outcome.RELEASED, "end_date": dt.date(2025, 7, 24)},
-     "Zehra Kurtay: released, 144 days", render.RELEASED),
+     "Zehra Kurtay: released, 144 days", RELEASED),
     ({"status": Status.ENDED, "outcome": Outcome.DIED, "end_date": dt.date(2025, 5, 1)},
-     "Zehra Kurtay: died, day 60", render.DIED),
+     "Zehra Kurtay: died, day 60", DIED),
     ({"status": Status.ENDED, "outcome": Outcome.NO_RESULT, "end_date": dt.date(2025, 3, 22)},
-     "Zehra Kurtay: ended without result, 20 days", render.STOPPED),
+     "Zehra Kurtay: ended without result, 20 days", STOPPED),
     ({"status": Status.SUSPENDED, "end_date": dt.date(2025, 3, 22)},
-     "Zehra Kurtay: suspended, 20 days", render.STOPPED),
+     "Zehra Kurtay: suspended, 20 days", STOPPED),
     ({"status": Status.ANNOUNCED, "start_date": dt.date(2025, 8, 3)},
-     "Zehra Kurtay: hunger strike from Aug 3, 2025", render.ANNOUNCED),
+     "Zehra Kurtay: hunger strike from Aug 3, 2025", ANNOUNCED),
     ({"last_confirmed": dt.date(2025, 7, 1)},
-     "Zehra Kurtay: hunger strike, day 144, last confirmed Jul 1, 2025", render.ONGOING),
-    ({"day_offset": 10}, "Zehra Kurtay: hunger strike, day 154", render.ONGOING),
+     "Zehra Kurtay: hunger strike, day 144, last confirmed Jul 1, 2025", ONGOING),
+    ({"day_offset": 10}, "Zehra Kurtay: hunger strike, day 154", ONGOING),
 ])
-def test_what_each_state_says(changes: dict[str, object], spoken: str, accent: str) -> None:
+def test_what_each_state_says(changes: dict[str, object], spoken: str, accent: str,
+                              renderer: BadgeRenderer) -> None:
     s = strike(**changes)
-    text = render.strike_text(s, NOW, "en")
+    text = strike_text(s, NOW, "en")
     assert text.spoken == spoken
     assert text.accent == accent
     if day_count(s, NOW).day is not None:
         assert str(day_count(s, NOW).day) in spoken
-    assert label(render.render_svg(s, NOW, render.BadgeOptions())) == spoken
+    assert label(renderer.svg(s, NOW, BadgeOptions())) == spoken
 
 
 def test_unconfirmed_rule_is_the_days_rule() -> None:
     s = strike(last_confirmed=dt.date(2025, 7, 11))  # 13 days before: still confirmed
-    assert "last confirmed" not in render.strike_text(s, NOW, "en").spoken
+    assert "last confirmed" not in strike_text(s, NOW, "en").spoken
     s = strike(last_confirmed=dt.date(2025, 7, 10))  # 14 days: not any more
-    assert "last confirmed Jul 10, 2025" in render.strike_text(s, NOW, "en").spoken
+    assert "last confirmed Jul 10, 2025" in strike_text(s, NOW, "en").spoken
 
 
 class Marked(gettext.NullTranslations):
@@ -346,27 +376,26 @@ class Marked(gettext.NullTranslations):
 
 def test_every_text_goes_through_the_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(i18n, "translations", lambda code: Marked())
-    render.speaks.cache_clear()
-    try:
-        for s in (strike(), strike(kind=Kind.DEATH_FAST, last_confirmed=dt.date(2025, 7, 1)),
-                  strike(status=Status.ANNOUNCED, start_date=dt.date(2025, 9, 1)),
-                  strike(status=Status.SUSPENDED, end_date=dt.date(2025, 4, 1)),
-                  *(strike(status=Status.ENDED, outcome=o, end_date=dt.date(2025, 4, 1))
-                    for o in Outcome), None):
-            text = render.strike_text(s, NOW, "de")
-            assert text.lang == "de"
-            for piece in text.message:
-                assert piece.startswith("«") and piece.endswith("»"), piece
-            if s is None:
-                assert text.label.startswith("«")
-    finally:
-        render.speaks.cache_clear()
+    for s in (strike(), strike(kind=Kind.DEATH_FAST, last_confirmed=dt.date(2025, 7, 1)),
+              strike(status=Status.ANNOUNCED, start_date=dt.date(2025, 9, 1)),
+              strike(status=Status.SUSPENDED, end_date=dt.date(2025, 4, 1)),
+              *(strike(status=Status.ENDED, outcome=o, end_date=dt.date(2025, 4, 1))
+                for o in Outcome), None):
+        text = strike_text(s, NOW, "de")
+        assert text.lang == "de"
+        for piece in text.message:
+            assert piece.startswith("«") and piece.endswith("»"), piece
+        if s is None:
+            assert text.label.startswith("«")
+    # A renderer asks the catalogue itself: nothing it was told before is process-wide.
+    assert label(BadgeRenderer().svg(strike(), NOW, BadgeOptions(lang="de"))) == (
+        "Zehra Kurtay: «hunger strike», «day 144»")
 
 
 def test_untranslated_badges_stay_in_english_until_the_catalogue_has_them() -> None:
     for code in i18n.LANGUAGES:
-        text = render.strike_text(strike(), NOW, code)
-        if render.speaks(code):
+        text = strike_text(strike(), NOW, code)
+        if speaks(code):
             assert text.lang == code
         else:
             assert text.lang == "en"
@@ -374,14 +403,19 @@ def test_untranslated_badges_stay_in_english_until_the_catalogue_has_them() -> N
 
 
 def test_babel_extracts_the_badge_messages() -> None:
-    found = {(context, message) for _, message, _, context in
-             extract_from_file("python", str(ROOT / "widget" / "render" / "badge.py"))}
+    def extract(*parts: str) -> set[tuple[str | None, object]]:
+        return {(context, message) for _, message, _, context in
+                extract_from_file("python", str(ROOT.joinpath("widget", "render", *parts)))}
+
+    said = extract("badge", "text.py")
+    # The words for each kind and ending live in the phrase table, with the page's.
+    found = said | extract("phrases.py")
     wanted = {"hunger strike", "death fast", "day %(n)s", ("%(n)s day", "%(n)s days"),
               "won", "partial gains", "agreement", "released", "ended without result", "died",
-              "ended", "suspended", "hunger strike from %(date)s", "last confirmed %(date)s",
+              "suspended", "hunger strike from %(date)s", "last confirmed %(date)s",
               "no longer listed"}
     assert {("badge", m) for m in wanted} <= found
-    assert all(context == "badge" for context, _ in found)
+    assert all(context == "badge" for context, _ in said)
 
 
 # --- widths from the font ------------------------------------------------------------
@@ -391,14 +425,14 @@ def test_babel_extracts_the_badge_messages() -> None:
     "Zehra Kurtay", "Ağrı Şişli Çiğdem İnce ğüşıöç", "Rêber Dîlan Şêxmûs Çiya êîûçş",
     "hunger strike · day 144", "Ali Hasan Akgül",
 ])
-@pytest.mark.parametrize("style_name", render.STYLES)
+@pytest.mark.parametrize("style_name", STYLES)
 def test_latin_widths_are_the_fonts_advance_widths(
-        text: str, style_name: str, regular: FontMetrics, bold: FontMetrics) -> None:
-    style = render.STYLE[style_name]
+        text: str, style_name: str, fonts: Fonts, regular: FontMetrics,
+        bold: FontMetrics) -> None:
+    style = STYLES[style_name]
     metrics = bold if style.bold else regular
-    badge = render.layout(render.BadgeText(text, (text,), render.ONGOING, "en", "ku"),
-                          style_name)
-    shown = render.upper(text, "ku") if style.upper else text
+    badge = layout(BadgeText(text, (text,), ONGOING, "en", "ku"), fonts, style_name)
+    shown = upper(text, "ku") if style.upper else text
     expected = metrics.naive(shown, style.size)
     for part in badge.parts:
         assert part.line.width == pytest.approx(expected, abs=1e-9)
@@ -407,8 +441,8 @@ def test_latin_widths_are_the_fonts_advance_widths(
     assert badge.width == sum(p.width for p in badge.parts)
 
 
-def test_arabic_is_shaped_not_summed(regular: FontMetrics) -> None:
-    line = render.shape(ARABIC_NAME, 11)
+def test_arabic_is_shaped_not_summed(fonts: Fonts, regular: FontMetrics) -> None:
+    line = shape(ARABIC_NAME, fonts.regular, 11)
     shaped, glyphs = regular.harfbuzz(ARABIC_NAME, 11)
     assert line.rtl
     assert line.width == pytest.approx(shaped, abs=1e-9)
@@ -423,9 +457,9 @@ def test_arabic_is_shaped_not_summed(regular: FontMetrics) -> None:
                                                        reverse=True)
 
 
-def test_numbers_in_arabic_text_read_left_to_right() -> None:
+def test_numbers_in_arabic_text_read_left_to_right(fonts: Fonts) -> None:
     text = "اليوم 144"
-    line = render.shape(text, 11)
+    line = shape(text, fonts.regular, 11)
     assert line.rtl
     digits = [g.cluster for g in line.glyphs if text[g.cluster].isdigit()]
     assert digits == sorted(digits)  # 1, 4, 4 from left to right
@@ -442,39 +476,39 @@ def test_numbers_in_arabic_text_read_left_to_right() -> None:
     ("زهرة\u200f كورتاي", True, ["زهرة\u200f كورتاي"]),
 ])
 def test_bidi_runs(text: str, rtl: bool, runs: list[str]) -> None:
-    assert [text[a:b] for a, b, _ in render.visual_runs(text, rtl)] == runs
+    assert [text[a:b] for a, b, _ in visual_runs(text, rtl)] == runs
 
 
-def test_arabic_name_badge(regular: FontMetrics) -> None:
-    badge = render.layout(render.strike_text(strike(name=ARABIC_NAME), NOW, "en"))
+def test_arabic_name_badge(fonts: Fonts, regular: FontMetrics) -> None:
+    badge = layout(strike_text(strike(name=ARABIC_NAME), NOW, "en"), fonts)
     name = badge.parts[0]
     assert name.line.text == ARABIC_NAME and name.line.rtl
     shaped, _ = regular.harfbuzz(ARABIC_NAME, 11)
-    assert name.width == math.ceil(shaped + 2 * render.STYLE["flat"].pad)
-    root = parse(render.to_svg(badge))
+    assert name.width == math.ceil(shaped + 2 * STYLES["flat"].pad)
+    root = parse(to_svg(badge, GlyphPaths()))
     assert root.get("width") == str(badge.width)
 
 
-def test_arabic_interface_is_laid_out_right_to_left() -> None:
-    text = render.BadgeText(ARABIC_NAME, ("إضراب عن الطعام", "اليوم ١٤٤"), render.ONGOING,
+def test_arabic_interface_is_laid_out_right_to_left(fonts: Fonts) -> None:
+    text = BadgeText(ARABIC_NAME, ("إضراب عن الطعام", "اليوم ١٤٤"), ONGOING,
                             "ar", "ar")
-    badge = render.layout(text)
+    badge = layout(text, fonts)
     assert badge.rtl
     assert [p.line.text for p in badge.parts] == ["إضراب عن الطعام · اليوم ١٤٤", ARABIC_NAME]
     assert all(p.line.rtl for p in badge.parts)
     assert badge.spoken == f"{ARABIC_NAME}: إضراب عن الطعام، اليوم ١٤٤"
-    root = parse(render.to_svg(badge))
+    root = parse(to_svg(badge, GlyphPaths()))
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
-    assert [fill for _, _, fill in boxes(root)] == [f"#{render.ONGOING}", "#e4e6ea"]
+    assert [fill for _, _, fill in boxes(root)] == [f"#{ONGOING}", "#e4e6ea"]
 
 
-@pytest.mark.parametrize("style_name", render.STYLES)
+@pytest.mark.parametrize("style_name", STYLES)
 @pytest.mark.parametrize("name", ["Zehra Kurtay", "Ağrı Şişli", ARABIC_NAME,
                                   "ئازادی بۆ زیندانیانی سیاسی", "Jüri Ĵ ƒ Ŧ"])
-def test_nothing_is_clipped(style_name: str, name: str) -> None:
+def test_nothing_is_clipped(style_name: str, name: str, fonts: Fonts) -> None:
     """The drawn outlines stay inside their own box, and the boxes make up the badge."""
-    badge = render.layout(render.strike_text(strike(name=name), NOW, "en"), style_name)
-    root = parse(render.to_svg(badge))
+    badge = layout(strike_text(strike(name=name), NOW, "en"), fonts, style_name)
+    root = parse(to_svg(badge, GlyphPaths()))
     parts = boxes(root)
     assert int(root.get("width", "")) == sum(w for _, w, _ in parts) == badge.width
     assert [x for x, _, _ in parts] == [sum(w for _, w, _ in parts[:i]) for i in range(2)]
@@ -489,12 +523,23 @@ def test_nothing_is_clipped(style_name: str, name: str) -> None:
         assert part.line.width <= part.width - 2 * badge.style.pad
 
 
+def test_what_a_renderer_keeps_never_changes_a_badge(renderer: BadgeRenderer) -> None:
+    """Glyph paths are kept per font and size, catalogue answers per language: drawn
+    after every other style and language, a badge is the bytes a new renderer draws."""
+    options = [BadgeOptions(style, lang, theme)
+               for style in STYLES for theme in THEMES for lang in ("en", "ar", "tr")]
+    for o in options:
+        renderer.svg(strike(name=ARABIC_NAME), NOW, o)
+    for o in options:
+        assert renderer.svg(strike(), NOW, o) == BadgeRenderer().svg(strike(), NOW, o), o
+
+
 def test_casing_for_the_badge() -> None:
-    assert render.upper("Zehra Kurtay", "en") == "ZEHRA KURTAY"
-    assert render.upper("Ali Hasan", "tr") == "ALİ HASAN"
-    assert render.upper("Ağrı Şişli", "en") == "AĞRI ŞİŞLİ"  # Turkish letters, Turkish İ
-    assert render.upper("Rêber Dîlan", "ku") == "RÊBER DÎLAN"
-    assert render.upper(ARABIC_NAME, "en") == ARABIC_NAME
+    assert upper("Zehra Kurtay", "en") == "ZEHRA KURTAY"
+    assert upper("Ali Hasan", "tr") == "ALİ HASAN"
+    assert upper("Ağrı Şişli", "en") == "AĞRI ŞİŞLİ"  # Turkish letters, Turkish İ
+    assert upper("Rêber Dîlan", "ku") == "RÊBER DÎLAN"
+    assert upper(ARABIC_NAME, "en") == ARABIC_NAME
 
 
 # --- colours -------------------------------------------------------------------------
@@ -506,25 +551,25 @@ def _mix(colour: str, other: str, amount: float) -> str:
     return "".join(f"{round(x + (y - x) * amount):02x}" for x, y in zip(a, b, strict=True))
 
 
-@pytest.mark.parametrize("fill", [render.ONGOING, render.ANNOUNCED, render.WON,
-                                  render.RELEASED, render.DIED, render.STOPPED, render.NEUTRAL])
+@pytest.mark.parametrize("fill", [ONGOING, ANNOUNCED, WON,
+                                  RELEASED, DIED, STOPPED, NEUTRAL])
 def test_status_colours_meet_wcag_aa(fill: str) -> None:
-    assert contrast(fill, render.WHITE) >= 4.5
+    assert wcag_contrast(fill, WHITE) >= 4.5
     # Under the flat style's sheen too, at its lightest and darkest.
-    for over in (render.GRADIENT_TOP, render.GRADIENT_BOTTOM):
-        assert contrast(_mix(fill, over, render.GRADIENT_OPACITY), render.WHITE) >= 4.5
+    for over in (GRADIENT_TOP, GRADIENT_BOTTOM):
+        assert wcag_contrast(_mix(fill, over, GRADIENT_OPACITY), WHITE) >= 4.5
 
 
-@pytest.mark.parametrize("theme", render.THEMES)
+@pytest.mark.parametrize("theme", THEMES)
 def test_label_colours_meet_wcag_aa(theme: str) -> None:
-    colours = render.THEME[theme]
-    for over in (None, render.GRADIENT_TOP, render.GRADIENT_BOTTOM):
+    colours = THEMES[theme]
+    for over in (None, GRADIENT_TOP, GRADIENT_BOTTOM):
         fill = colours.label_fill if over is None else _mix(
-            colours.label_fill, over, render.GRADIENT_OPACITY)
-        assert contrast(fill, colours.label_text) >= 4.5
+            colours.label_fill, over, GRADIENT_OPACITY)
+        assert wcag_contrast(fill, colours.label_text) >= 4.5
 
 
 def test_dark_theme_colours_the_label(client: falcon.testing.TestClient) -> None:
     root = parse(client.simulate_get(f"{ZEHRA}.svg", params={"theme": "dark"}).content)
-    assert boxes(root)[0][2] == f"#{render.THEME['dark'].label_fill}"
-    assert f'fill="#{render.THEME["dark"].label_text}"' in ET.tostring(root).decode()
+    assert boxes(root)[0][2] == f"#{THEMES['dark'].label_fill}"
+    assert f'fill="#{THEMES["dark"].label_text}"' in ET.tostring(root).decode()

@@ -30,6 +30,7 @@ def test_the_template_is_current(tmp_path: Path) -> None:
                    cwd=ROOT, check=True, capture_output=True)
     assert ids(fresh) == ids(POT), (
         "run: pybabel extract -F babel.cfg --no-location --sort-output --omit-header "
+        "--add-comments=TRANSLATORS: "
         "-o widget/locales/messages.pot . && pybabel update -i widget/locales/messages.pot "
         "-d widget/locales")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from widget.model import Strike
@@ -18,8 +17,8 @@ from widget.model import Strike
 UNCONFIRMED_AFTER_DAYS = 14
 
 
-@lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
+    # ZoneInfo keeps each zone it has read (its own documented cache): no memo here.
     return ZoneInfo(name)
 
 

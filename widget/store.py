@@ -1,5 +1,8 @@
 """SQLite store: the one source of truth between sync and serving.
 
+Long on purpose: the schema, its migrations and every query stay together, so one file
+shows all that is stored and how.
+
 WAL mode lets serving workers read while a sync writes. The schema is versioned
 with PRAGMA user_version. Every sync of a source, and every import of the
 strikes file, is one transaction that only inserts or updates: a failed or

@@ -1,5 +1,9 @@
 """The strikes file: one TOML table per hunger strike, edited by hand or with the CLI.
 
+Long on purpose: reading the file (with TOML's own positions) and checking each field
+share one table of fields and one error shape; apart, each half would need the other's
+internals.
+
 A file with any mistake is rejected as a whole; every problem is reported as
 ``FILE:LINE: strike "SLUG": FIELD: message`` so an editor can go straight to it.
 """

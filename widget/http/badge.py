@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import falcon
 
-from widget.http.api import Entry, entry, send
+from widget import routes
 from widget.http.params import Params, ParsedQueries
+from widget.http.responses import Entry, entry, send
+from widget.http.services import Services
 from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from widget.render import badge as render
 from widget.render.api import fresh_until
-
-if TYPE_CHECKING:
-    from widget.http.app import Services
+from widget.render.badge.renderer import FORMATS, BadgeRenderer
+from widget.render.badge.svg import STYLES, THEMES
+from widget.render.badge.text import BadgeOptions
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # Opened on its own, an SVG is a document: let it run nothing and load nothing.
@@ -23,38 +22,37 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 _LANGS = tuple(LANGUAGES)
 
 
-def _badge_options(req: falcon.Request) -> render.BadgeOptions:
+def _badge_options(req: falcon.Request) -> BadgeOptions:
     params = Params(req, ("style", "lang", "theme"))
-    return render.BadgeOptions(
-        style=params.choice("style", render.STYLES, default="flat"),
+    return BadgeOptions(
+        style=params.choice("style", STYLES, default="flat"),
         lang=params.choice("lang", _LANGS, default=DEFAULT_LANGUAGE),
-        theme=params.choice("theme", render.THEMES, default="light"),
+        theme=params.choice("theme", THEMES, default="light"),
     )
-
-
-_PARSED = ParsedQueries(_badge_options)
 
 
 class StrikeBadge:
     """A strike's badge. Never a broken image: a removed or unknown slug gets a neutral
     "no longer listed" badge (200), and only a wrong option is an error (400)."""
 
-    def __init__(self, services: Services, fmt: str):
+    def __init__(self, services: Services, renderer: BadgeRenderer, fmt: str):
+        self._renderer = renderer
         self._snapshots = services.snapshots
         self._rendered = services.rendered
         self._clock = services.clock
         self._name_lang = services.config.content_lang
         self._format = fmt
+        self._parsed = ParsedQueries(_badge_options)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
-        options = _PARSED.get(req)
+        options = self._parsed.get(req)
         snapshot = self._snapshots.current()
         now = self._clock()
         strike = snapshot.strikes.get(slug)
 
         def body() -> Entry:
-            svg = render.render_svg(strike, now, options, name_lang=self._name_lang)
-            data = svg if self._format == "svg" else render.to_png(svg)
+            draw = self._renderer.svg if self._format == "svg" else self._renderer.png
+            data = draw(strike, now, options, name_lang=self._name_lang)
             return entry(data, fresh_until=fresh_until([strike], now) if strike else None)
 
         if strike is None:
@@ -71,6 +69,7 @@ class StrikeBadge:
 
 
 def register(app: falcon.App, services: Services) -> None:
-    """Add this family's routes to `app`."""
-    for fmt in render.FORMATS:
-        app.add_route(f"/badge/strike/{{slug}}.{fmt}", StrikeBadge(services, fmt))
+    """Add this family's routes to `app`, sharing one renderer."""
+    renderer = BadgeRenderer()
+    for fmt in FORMATS:
+        app.add_route(routes.BADGES[fmt].template, StrikeBadge(services, renderer, fmt))

@@ -17,21 +17,23 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 
+from widget import routes
 from widget.i18n import DEFAULT_LANGUAGE
+from widget.render.badge.renderer import FORMATS
+from widget.render.badge.svg import STYLES, THEMES
+from widget.render.frames import DEFAULT_HEIGHT, SANDBOX
 from widget.render.options import OPTIONS, EmbedOptions
 
-WIDGETS = ("news", "strikes", "strike")
+WIDGETS = tuple(r.widget for r in routes.EMBEDS if r.widget)
 KINDS = (*WIDGETS, "badge")  # what the builder offers: the three widgets and the image badge
-# The height the loader and the oEmbed provider reserve when the snippet names none.
-DEFAULT_HEIGHT = {"news": 440, "strikes": 520, "strike": 200}
-SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"
 
-BADGE_STYLES = ("flat", "flat-square", "for-the-badge")
-# A badge's height depends on its style only; its width on its text, which holds the
-# day number and so grows over time: a snippet pins the height and lets the width follow.
-BADGE_HEIGHT = {"flat": 20, "flat-square": 20, "for-the-badge": 28}
-BADGE_THEMES = ("light", "dark")
-BADGE_FORMATS = ("svg", "png")
+# NOTE: the badge package is the one place styles, heights, themes and formats are
+# written (widget.render.badge.svg.STYLES and THEMES, renderer.FORMATS); these are views
+# of it under the names the builder uses. A snippet pins the height (see svg.Style).
+BADGE_STYLES = tuple(STYLES)
+BADGE_HEIGHT = {name: style.height for name, style in STYLES.items()}
+BADGE_THEMES = tuple(THEMES)
+BADGE_FORMATS = FORMATS
 
 
 def applicable(widget: str, options: EmbedOptions) -> EmbedOptions:
@@ -61,7 +63,7 @@ class Embed:
     @property
     def path(self) -> str:
         """The page's path and canonical query, for a frame on this service's own pages."""
-        page = f"/embed/strike/{self.slug}" if self.widget == "strike" else f"/embed/{self.widget}"
+        page = routes.embed_route(self.widget).path(slug=self.slug)
         return page + self.options.query()
 
     @property
@@ -100,7 +102,7 @@ class Badge:
     def path(self, fmt: str = "svg") -> str:
         if fmt not in BADGE_FORMATS:
             raise ValueError(f"unknown badge format {fmt!r}")
-        return f"/badge/strike/{self.slug}.{fmt}{self.query()}"
+        return routes.BADGES[fmt].path(slug=self.slug) + self.query()
 
     def url(self, fmt: str = "svg") -> str:
         return self.base_url + self.path(fmt)
