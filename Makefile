@@ -5,7 +5,11 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO   := examples/demo/widget.toml
-STAMP  := $(VENV)/.installed
+# Two stamps: serving needs only the package (`pip install -e .`); the test, lint,
+# bench and screenshot targets add the `test` extras (playwright, mypy, …: about 300 MB
+# more in .venv, measured with du on a fresh install).
+STAMP      := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run test install sync check lint bench screenshots clean
 
@@ -14,6 +18,11 @@ $(STAMP): pyproject.toml
 		{ echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# Remade after $(STAMP), so a change to pyproject.toml reinstalls both.
+$(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -31,17 +40,17 @@ AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
 	-command -v npm >/dev/null && npm ci --no-audit --no-fund --silent && touch $@
 
-test: $(STAMP) $(AXE)
+test: $(TEST_STAMP) $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
 
-screenshots: $(STAMP)
+screenshots: $(TEST_STAMP)
 	$(BIN)/python docs/screenshots.py
 
 clean:

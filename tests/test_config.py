@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from pathlib import Path
 
 import pytest
@@ -16,11 +18,16 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_defaults_agree_with_the_declared_settings() -> None:
-    config = Config()
+def test_config_has_a_field_of_its_type_for_every_setting_and_no_other() -> None:
+    fields = {f.name: f for f in dataclasses.fields(Config)}
+    types = typing.get_type_hints(Config)
     for setting in SETTINGS:
-        value = getattr(config, setting.name)
-        assert value == (Path(setting.default) if setting.type is Path else setting.default)
+        assert setting.name in fields, f"Config has no field {setting.name}"
+        assert types[setting.name] is setting.type, setting.name
+        # Config's defaults are read from SETTINGS by name: this catches a field that
+        # reads another setting's default (the two names written differently).
+        assert fields[setting.name].default == setting.type(setting.default), setting.name
+    assert set(fields) - {s.name for s in SETTINGS} == {"sources", "root"}
 
 
 def test_every_setting_is_documented() -> None:

@@ -1,4 +1,8 @@
-"""The `solidarity-widget` command: serve, sync, check."""
+"""The `solidarity-widget` command: serve, sync, check, status, assets, settings.
+
+`strike` (widget/cli_strike.py) and `build` (widget/cli_build.py) are groups of their
+own, added here; all three modules read the config through widget/cli_common.py.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +15,14 @@ from typing import Any
 
 import click
 
-from widget.config import SETTINGS, Config, ConfigError, load_config
+from widget import cli_common
+from widget.cli_build import build
+from widget.cli_strike import strike
+from widget.config import SETTINGS
 from widget.fallback import CONFIG_ENV, dump_config
 from widget.store import Store, StoreError, last_good_path
 from widget.strikes import StrikesFileError, load_file
 from widget.sync import SyncBusy, SyncError, open_for_sync, sync_all, sync_lock
-
-
-def _config(ctx: click.Context) -> Config:
-    path: Path | None = ctx.obj.get("config_path")
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        ctx.exit(2)
-        raise AssertionError("unreachable") from exc
 
 
 class _Commands(click.Group):
@@ -66,20 +62,43 @@ def main(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
 
 
+main.add_command(strike)
+main.add_command(build)
+
+
+class _WorkersOption(click.Option):
+    """--workers, whose help says how many workers gunicorn starts without it."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        # NOTE: the number comes from widget/gunicorn_conf.py itself, which `serve` hands
+        # to gunicorn. Imported for the help only: it reads WIDGET_WORKERS and other
+        # variables as it loads, and a wrong one must not break every other command.
+        try:
+            from widget import gunicorn_conf
+        except ValueError:  # a WIDGET_* number that is not one: gunicorn says which
+            default = "WIDGET_WORKERS, or cores + 1"
+        else:
+            default = (f"{gunicorn_conf.workers}, from WIDGET_WORKERS"
+                       if "WIDGET_WORKERS" in os.environ else
+                       f"{gunicorn_conf.workers}, cores + 1; or WIDGET_WORKERS")
+        self.help = f"gunicorn workers (default: {default})."
+        return super().get_help_record(ctx)
+
+
 @main.command()
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"),
               show_default="127.0.0.1")
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
               show_default="8000")
-@click.option("--workers", type=int, help="gunicorn workers (default 2, or WIDGET_WORKERS).")
+@click.option("--workers", type=int, cls=_WorkersOption)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int | None) -> None:
     """Serve the widgets and the API with gunicorn."""
-    config = _config(ctx)
+    config = cli_common.load(ctx)
     # Workers that start later while the file has a mistake serve with this one.
     env = dict(os.environ, HOST=host, PORT=str(port), **{CONFIG_ENV: dump_config(config)})
-    if ctx.obj.get("config_path"):
-        env["WIDGET_CONFIG"] = str(Path(ctx.obj["config_path"]).resolve())
+    if (path := cli_common.config_path(ctx)) is not None:
+        env["WIDGET_CONFIG"] = str(path.resolve())
     if workers:
         env["WIDGET_WORKERS"] = str(workers)
     click.echo(f"Serving {config.site_name} on http://{host}:{port}", err=True)
@@ -99,7 +118,7 @@ def sync(ctx: click.Context, allow_empty_strikes: bool) -> None:
     Each source is one transaction: a source that fails keeps its stored posts.
     Exits with status 1 when any source failed, 75 when another sync is running.
     """
-    config = _config(ctx)
+    config = cli_common.load(ctx)
     try:
         with sync_lock(config.database), open_for_sync(config.database) as store:
             results = sync_all(config, store, allow_empty_strikes=allow_empty_strikes)
@@ -119,7 +138,7 @@ def sync(ctx: click.Context, allow_empty_strikes: bool) -> None:
 @click.pass_context
 def last_good_config(ctx: click.Context) -> None:
     """The config as loaded now, as JSON (for the gunicorn master's fallback)."""
-    click.echo(dump_config(_config(ctx)))
+    click.echo(dump_config(cli_common.load(ctx)))
 
 
 @main.command()
@@ -127,7 +146,7 @@ def last_good_config(ctx: click.Context) -> None:
 def status(ctx: click.Context) -> None:
     """What the last syncs did, with every source's last error (for the operator;
     /healthz shows only states)."""
-    config = _config(ctx)
+    config = cli_common.load(ctx)
     if not config.database.exists():
         raise StoreError(f"{config.database}: missing (the next sync starts again from the "
                          f"last good copy, when there is one)")
@@ -155,7 +174,7 @@ def status(ctx: click.Context) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """Validate the config and the strikes file; print every problem."""
-    config = _config(ctx)
+    config = cli_common.load(ctx)
     try:
         parsed = load_file(config.strikes_file)
     except StrikesFileError as exc:
@@ -186,17 +205,6 @@ def _nearest_existing(folder: Path) -> Path:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     return folder
-
-
-def _register_strike_commands() -> None:
-    from widget.cli_build import build
-    from widget.cli_strike import strike
-
-    main.add_command(strike)
-    main.add_command(build)
-
-
-_register_strike_commands()
 
 
 @main.command()

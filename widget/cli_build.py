@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from widget import cli_common
+
 
 @click.command()
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
@@ -26,10 +28,10 @@ def build(ctx: click.Context, outdir: Path, base_url: str | None, also: tuple[st
     in, so a site served from it never shows half an export. Run it again after every
     sync, and every few minutes (day numbers change at midnight).
     """
-    from widget.cli import _config  # one place that reads the config
+    # PERF: the export drives the whole app in-process; only `build` needs it loaded.
     from widget.export import ExportError, export
 
-    config = _config(ctx)
+    config = cli_common.load(ctx)
     if base_url:
         config = config.with_(base_url=base_url.rstrip("/"))
     try:

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from widget import cli_common
 from widget.days import local_today
 from widget.editor import EditError, add_strike, apply, remove_strike, update_strike
 from widget.model import Kind, Outcome, Status
@@ -80,9 +81,7 @@ def _valid(path: Path) -> bool:
 
 def _run(ctx: click.Context, edit: Callable[[str], str], dry_run: bool,
          no_publish: bool, done: str, *, create: bool = False) -> None:
-    from widget.cli import _config  # one place that reads the config
-
-    config = _config(ctx)
+    config = cli_common.load(ctx)
     path = config.strikes_file
     try:
         change = apply(path, edit, write=not dry_run, create=create)
@@ -112,9 +111,7 @@ def _run(ctx: click.Context, edit: Callable[[str], str], dry_run: bool,
 
 
 def _strike_timezone(ctx: click.Context, slug: str) -> str:
-    from widget.cli import _config
-
-    path = _config(ctx).strikes_file
+    path = cli_common.load(ctx).strikes_file
     if not path.exists():
         raise click.ClickException(f"no strikes file at {printable(str(path))}")
     try:

@@ -136,24 +136,37 @@ class SourceConfig:
     lang: str | None = None
 
 
+def _default(name: str) -> Any:
+    """The default of the setting `name`, as Config holds it (a Path for a path)."""
+    setting = _BY_NAME[name]
+    return setting.type(setting.default)
+
+
 @dataclass(frozen=True)
 class Config:
-    site_name: str = "Solidarity Widget"
-    base_url: str = "http://127.0.0.1:8000"
-    site_url: str = ""
-    content_lang: str = "en"
-    frame_ancestors: str = "*"
-    database: Path = Path("var/widget.sqlite3")
-    strikes_file: Path = Path("strikes.toml")
-    reload_interval: int = 3
-    max_age: int = 300
-    s_maxage: int = 600
-    stale_while_revalidate: int = 60
-    stale_if_error: int = 86_400
-    fetch_timeout: int = 20
-    fetch_max_bytes: int = 10_000_000
-    wordpress_max_pages: int = 5
-    stale_after: int = 21_600
+    """Every setting of SETTINGS, by name and type, with its default from there.
+
+    NOTE: the fields are written out (not made from SETTINGS) so that mypy knows each
+    one's type; a test fails when a setting has no field or one of another type.
+    """
+
+    site_name: str = _default("site_name")
+    base_url: str = _default("base_url")
+    site_url: str = _default("site_url")
+    content_lang: str = _default("content_lang")
+    frame_ancestors: str = _default("frame_ancestors")
+    database: Path = _default("database")
+    strikes_file: Path = _default("strikes_file")
+    reload_interval: int = _default("reload_interval")
+    max_age: int = _default("max_age")
+    s_maxage: int = _default("s_maxage")
+    stale_while_revalidate: int = _default("stale_while_revalidate")
+    stale_if_error: int = _default("stale_if_error")
+    fetch_timeout: int = _default("fetch_timeout")
+    fetch_max_bytes: int = _default("fetch_max_bytes")
+    wordpress_max_pages: int = _default("wordpress_max_pages")
+    stale_after: int = _default("stale_after")
+    # Not settings: the [[sources]] tables, and the config file's folder.
     sources: tuple[SourceConfig, ...] = field(default=())
     root: Path = Path(".")
 
