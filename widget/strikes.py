@@ -14,7 +14,7 @@ import bisect
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -391,22 +391,29 @@ class StrikesFile:
 REMOVED_FIELDS = ("removed_on", "note")
 
 
-def _removed(file: str, reading: Reading, tables: Any, strikes: list[Strike],
-             problems: list[Problem]) -> dict[str, dt.date]:
+def _tables(file: str, reading: Reading, kind: str, tables: Any, example: str,
+            problems: list[Problem]) -> Iterator[tuple[str, dict[str, Any], int]]:
+    """(slug, table, line) of each `[KIND.SLUG]` table whose slug and shape are right;
+    what is wrong goes to `problems`."""
     if not isinstance(tables, dict):
-        problems.append(Problem(file, reading.line("removed"), None, "removed",
-                                'must be tables like "[removed.old-slug]"'))
-        return {}
-    listed = {s.slug for s in strikes}
-    removed: dict[str, dt.date] = {}
+        problems.append(Problem(file, reading.line(kind), None, kind,
+                                f'must be tables like "[{kind}.{example}]"'))
+        return
     for slug, table in tables.items():
-        line = reading.line("removed", slug)
+        line = reading.line(kind, slug)
         if (message := slug_problem(slug)) is not None:
             problems.append(Problem(file, line, slug, None, message))
-            continue
-        if not isinstance(table, dict):
+        elif not isinstance(table, dict):
             problems.append(Problem(file, line, slug, None, "must be a table"))
-            continue
+        else:
+            yield slug, table, line
+
+
+def _removed(file: str, reading: Reading, tables: Any, strikes: list[Strike],
+             problems: list[Problem]) -> dict[str, dt.date]:
+    listed = {s.slug for s in strikes}
+    removed: dict[str, dt.date] = {}
+    for slug, table, line in _tables(file, reading, "removed", tables, "old-slug", problems):
         for key in table:
             if key not in REMOVED_FIELDS:
                 problems.append(Problem(file, reading.line("removed", slug, key), slug, key,
@@ -458,20 +465,9 @@ def parse_file(text: str, file: str = "strikes.toml") -> StrikesFile:
         if key not in ("strike", "removed"):
             problems.append(Problem(file, reading.line(key), None, key,
                                     'unknown top-level entry; strikes are "[strike.SLUG]" tables'))
-    tables = data.get("strike", {})
-    if not isinstance(tables, dict):
-        problems.append(Problem(file, reading.line("strike"), None, "strike",
-                                'must be tables like "[strike.zehra-kurtay]"'))
-        tables = {}
     strikes: list[Strike] = []
-    for slug, table in tables.items():
-        line = reading.line("strike", slug)
-        if (message := slug_problem(slug)) is not None:
-            problems.append(Problem(file, line, slug, None, message))
-            continue
-        if not isinstance(table, dict):
-            problems.append(Problem(file, line, slug, None, "must be a table"))
-            continue
+    tables = data.get("strike", {})
+    for slug, table, _ in _tables(file, reading, "strike", tables, "zehra-kurtay", problems):
         checker = _Checker(file, reading, slug, table)
         strike = _strike(checker)
         problems.extend(checker.problems)
