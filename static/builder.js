@@ -12,6 +12,8 @@
   var theForm = form;
   var status = /** @type {HTMLElement} */ (d.getElementById('b-status'));
   var DELAY = 250;
+  // Clamps and the height message, written in by the service (widget/render/frames.py).
+  var sw = __SW_FRAME__;
   var timer = 0;
   /** @type {AbortController|null} */
   var pending = null;
@@ -180,7 +182,8 @@
     var clip = navigator.clipboard;
     if (clip && clip.writeText) {
       clip.writeText(area.value).then(function () { copied(button); },
-        function () { fallback(area, button); });
+        // NOTE: `area` was checked above, but a closure does not keep the narrowing.
+        function () { fallback(/** @type {HTMLTextAreaElement} */ (area), button); });
     } else {
       fallback(area, button);
     }
@@ -211,9 +214,9 @@
     var frame = /** @type {HTMLIFrameElement|null} */ (byId('b-preview-frame'));
     var m = e.data;
     if (!frame || e.source !== frame.contentWindow || e.origin !== location.origin) return;
-    if (!m || typeof m !== 'object' || m.type !== 'solidarity-widget:height') return;
+    if (!m || typeof m !== 'object' || m.type !== sw.message) return;
     if (typeof m.height !== 'number' || !(m.height > 0)) return;
-    frame.style.height = Math.min(Math.max(Math.ceil(m.height), 40), 4000) + 'px';
+    frame.style.height = Math.min(Math.max(Math.ceil(m.height), sw.min), sw.max) + 'px';
   });
 
   // --- wiring -------------------------------------------------------------------

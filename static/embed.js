@@ -4,6 +4,8 @@
 (function () {
   'use strict';
   var DAY = 864e5;
+  // The height message's name, written in by the service (widget/render/frames.py).
+  var frame = __SW_FRAME__;
 
   /** @param {string} tz @returns {string} today's date in tz, as YYYY-MM-DD */
   function today(tz) {
@@ -47,7 +49,7 @@
     var h = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (h === last) return;
     last = h;
-    window.parent.postMessage({ type: 'solidarity-widget:height', height: h }, '*');
+    window.parent.postMessage({ type: frame.message, height: h }, '*');
     if (secret) window.parent.postMessage({ message: 'height', value: h, secret: secret }, '*');
   }
 

@@ -9,6 +9,8 @@
   var me = /** @type {HTMLScriptElement|null} */ (d.currentScript);
   if (!me) return;
   var origin = new URL(me.src).origin;
+  // Heights, clamps and sandbox flags, written in by the service (widget/render/frames.py).
+  var frame = __SW_FRAME__;
   /** @type {Set<HTMLIFrameElement>} */
   var frames = new Set();
 
@@ -22,14 +24,15 @@
     f.title = (a.textContent || '').trim() || 'Solidarity widget';
     f.loading = 'lazy';
     f.referrerPolicy = 'no-referrer';
-    f.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox');
+    f.setAttribute('sandbox', frame.sandbox);
     f.className = 'solidarity-widget-frame';
     var s = f.style;
     s.border = '0';
     s.display = 'block';
     s.width = '100%';
     s.maxWidth = a.dataset.width ? a.dataset.width + 'px' : '100%';
-    s.height = (a.dataset.height || (url.pathname.indexOf('/embed/news') === 0 ? 440 : 200)) + 'px';
+    var widget = url.pathname.split('/')[2];
+    s.height = (a.dataset.height || frame.heights[widget] || frame.heights.strike) + 'px';
     s.colorScheme = 'normal';
     frames.add(f);
     a.replaceWith(f);
@@ -41,12 +44,12 @@
     });
   }
 
-  w.addEventListener('message', function (e) {
+  w.addEventListener('message', /** @param {MessageEvent} e */ function (e) {
     var m = e.data;
-    if (e.origin !== origin || !m || typeof m !== 'object' || m.type !== 'solidarity-widget:height') return;
+    if (e.origin !== origin || !m || typeof m !== 'object' || m.type !== frame.message) return;
     frames.forEach(function (f) {
       if (f.contentWindow === e.source && typeof m.height === 'number' && m.height > 0) {
-        f.style.height = Math.min(Math.max(Math.ceil(m.height), 40), 4000) + 'px';
+        f.style.height = Math.min(Math.max(Math.ceil(m.height), frame.min), frame.max) + 'px';
       }
     });
   });

@@ -7,13 +7,19 @@ import datetime as dt
 import gzip
 import hashlib
 import re
+import xml.etree.ElementTree as ET
+from functools import cache
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import falcon.testing
 import pytest
+from babel.messages.pofile import read_po
 
-from tests.conftest import Clock, assert_problem
+from tests.conftest import DEMO, ROOT, Clock, assert_problem
 from widget.assets import default_assets
-from widget.render.colour import DARK_BG, LIGHT_BG, contrast
+from widget.render.colour import DARK_BG, LIGHT_BG
 
 CSP = re.compile(r"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' "
                  r"data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; ")
@@ -108,17 +114,96 @@ def test_invalid_options_give_a_readable_400_page(client: falcon.testing.TestCli
     assert f"The option “{name}” in its address is not valid:" in result.text
 
 
-@pytest.mark.parametrize("query", [
-    "theme=dark", "theme=light&accent=1d4ed8", "accent=%23c0392b", "lang=tr", "lang=ar",
-    "layout=compact", "background=transparent", "header=off", "limit=20",
+class NewsPage(HTMLParser):
+    """What a reader gets of the news widget's options: language and direction, theme and
+    layout, the heading, how many posts and excerpts, the accent stylesheet."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.seen: dict[str, Any] = {"items": 0, "excerpts": 0, "color_scheme": None,
+                                     "accent": None}
+        self._in_heading = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        classes = a.get("class", "").split()
+        if tag == "html":
+            self.seen.update(lang=a["lang"], dir=a["dir"], transparent="sw-transparent" in classes,
+                             theme=[c.removeprefix("sw-theme-") for c in classes
+                                    if c.startswith("sw-theme-")],
+                             layout=[c.removeprefix("sw-layout-") for c in classes
+                                     if c.startswith("sw-layout-")])
+        elif tag == "meta" and a.get("name") == "color-scheme":
+            self.seen["color_scheme"] = a["content"]
+        elif tag == "link" and a.get("rel") == "stylesheet" and a["href"].startswith(
+                "/embed/accent.css?"):
+            self.seen["accent"] = parse_qs(urlsplit(a["href"]).query)["accent"]
+        elif tag == "h1":
+            self._in_heading = True
+            self.seen["heading"] = ""
+            self.seen["heading_hidden"] = "sw-visually-hidden" in classes
+        elif tag == "li" and "sw-post" in classes:
+            self.seen["items"] += 1
+        elif tag == "p" and "sw-excerpt" in classes:
+            self.seen["excerpts"] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1":
+            self._in_heading = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_heading:
+            self.seen["heading"] += data
+
+
+@cache
+def translated(lang: str, text: str) -> str:
+    """`text` as the translators wrote it in the catalogue (not through widget.i18n)."""
+    path = ROOT / "widget" / "locales" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po:
+        message = read_po(po)[text]
+    assert message is not None and message.string, (lang, text)
+    return str(message.string)
+
+
+DEMO_POSTS = len(ET.parse(DEMO / "posts.xml").getroot().findall("./channel/item"))
+# The page without options: English, automatic theme, full layout (an excerpt per post),
+# the heading shown, 5 posts (the documented default limit).
+NEWS_DEFAULTS = {"lang": "en", "dir": "ltr", "theme": ["auto"], "layout": ["full"],
+                 "transparent": False, "color_scheme": "light dark", "accent": None,
+                 "heading": "Latest news", "heading_hidden": False, "items": 5, "excerpts": 5}
+
+
+@pytest.mark.parametrize("query, shows", [
+    ("", {}),
+    ("theme=dark", {"theme": ["dark"], "color_scheme": "dark"}),
+    ("theme=light&accent=1d4ed8", {"theme": ["light"], "color_scheme": "light",
+                                   "accent": ["1d4ed8"]}),
+    ("accent=%23c0392b", {"accent": ["c0392b"]}),
+    ("lang=tr", {"lang": "tr", "heading": ("tr", "Latest news")}),
+    ("lang=ar", {"lang": "ar", "dir": "rtl", "heading": ("ar", "Latest news")}),
+    ("layout=compact", {"layout": ["compact"], "excerpts": 0}),
+    # A transparent frame keeps the host page's colour scheme: no color-scheme of its own.
+    ("background=transparent", {"transparent": True, "color_scheme": None}),
+    # Hidden from sight, still there for screen readers.
+    ("header=off", {"heading_hidden": True}),
+    ("limit=20", {"items": min(20, DEMO_POSTS), "excerpts": min(20, DEMO_POSTS)}),
 ])
-def test_valid_options(client: falcon.testing.TestClient, query: str) -> None:
+def test_valid_options(client: falcon.testing.TestClient, query: str,
+                       shows: dict[str, Any]) -> None:
     result = client.simulate_get("/embed/news", query_string=query)
     assert result.status_code == 200, result.text
     if "accent" in query:
         assert "/embed/accent.css?accent=" in result.text
     if "lang=ar" in query:
         assert '<html lang="ar" dir="rtl"' in result.text
+    expected = {**NEWS_DEFAULTS, **shows}
+    if isinstance(expected["heading"], tuple):
+        expected["heading"] = translated(*expected["heading"])
+    # Each option changes what it should, and nothing else of what the reader sees.
+    assert NewsPage(result.text).seen == expected
 
 
 def test_day_pages_expire_at_local_midnight(client: falcon.testing.TestClient,
@@ -135,6 +220,36 @@ def test_day_pages_expire_at_local_midnight(client: falcon.testing.TestClient,
     assert again.status_code == 304
 
 
+def wcag_contrast(a: str, b: str) -> float:
+    """Contrast ratio of two `rrggbb` colours, written from WCAG 2.x's definitions of
+    relative luminance and contrast ratio, independently of widget.render.colour."""
+    def luminance(hex6: str) -> float:
+        def linear(byte: str) -> float:
+            c = int(byte, 16) / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (linear(hex6[i:i + 2]) for i in (0, 2, 4))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(a), luminance(b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("fore, back, ratio", [
+    ("000000", "ffffff", 21.0),  # the largest ratio there is
+    ("ffffff", "ffffff", 1.0),  # the smallest
+    ("777777", "ffffff", 4.48),  # just fails AA for text
+    ("767676", "ffffff", 4.54),  # the lightest grey that passes it
+    ("595959", "ffffff", 7.0),  # AAA
+    ("ff0000", "ffffff", 4.0),
+    ("0000ff", "ffffff", 8.59),
+])
+def test_the_contrast_oracle_gives_the_published_ratios(fore: str, back: str,
+                                                        ratio: float) -> None:
+    assert wcag_contrast(fore, back) == pytest.approx(ratio, abs=0.005)
+    assert wcag_contrast(back, fore) == wcag_contrast(fore, back)  # the order does not matter
+
+
 @pytest.mark.parametrize("accent", ["ffff00", "000080", "b3261e", "777777", "ffffff", "000000"])
 def test_accent_stylesheet_meets_wcag_aa(client: falcon.testing.TestClient, accent: str) -> None:
     result = client.simulate_get("/embed/accent.css", query_string=f"accent={accent}")
@@ -142,8 +257,8 @@ def test_accent_stylesheet_meets_wcag_aa(client: falcon.testing.TestClient, acce
     assert result.headers["content-type"] == "text/css; charset=utf-8"
     light = re.search(r"--sw-accent-light:#([0-9a-f]{6})", result.text).group(1)  # type: ignore[union-attr]
     dark = re.search(r"--sw-accent-dark:#([0-9a-f]{6})", result.text).group(1)  # type: ignore[union-attr]
-    assert contrast(light, LIGHT_BG) >= 4.5
-    assert contrast(dark, DARK_BG) >= 4.5
+    assert wcag_contrast(light, LIGHT_BG) >= 4.5
+    assert wcag_contrast(dark, DARK_BG) >= 4.5
 
 
 def test_accent_stylesheet_rejects_bad_colours(client: falcon.testing.TestClient) -> None:

@@ -1,0 +1,10 @@
+// What the service writes in place of the __SW_FRAME__ token in static/*.js
+// (widget/render/frames.py, frame_constants()); tests/test_js_types.py checks the keys.
+interface SwFrame {
+  heights: { [widget: string]: number };
+  min: number;
+  max: number;
+  sandbox: string;
+  message: string;
+}
+declare const __SW_FRAME__: SwFrame;
