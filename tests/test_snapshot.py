@@ -53,8 +53,7 @@ def test_incremental_reload_equals_a_full_read(tmp_path: Path) -> None:
 def test_version_does_not_depend_on_the_reload_path(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite3") as store:
         store.save_posts("s", "feed", [post(n) for n in range(5)], NOW)
-        # Two workers at the same state; an incremental build takes over its base's
-        # indexes, so each worker has its own.
+        # Two workers at the same state.
         a, a_too = build_snapshot(store, NOW), build_snapshot(store, NOW)
         store.save_posts("s", "feed", [post(1, "One")], NOW)
         b = build_snapshot(store, NOW, a)
@@ -71,3 +70,19 @@ def test_version_does_not_depend_on_the_reload_path(tmp_path: Path) -> None:
         assert via_steps == direct == fresh
         compared = {f.name for f in dataclasses.fields(fresh) if f.compare}
         assert {"version", "generation", "posts", "strikes", "sources", "removed"} <= compared
+
+
+def test_a_reload_leaves_the_snapshot_it_started_from_as_it_was(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.save_posts("s", "feed", [post(n) for n in range(5)], NOW)
+        base = build_snapshot(store, NOW)
+        before = (base.posts, dict(base._index.by_id), dict(base._index.hashes),
+                  base._index.post_sum, list(base._index.oldest_first))
+        store.save_posts("s", "feed", [post(2, "Two"), post(9)], NOW)
+        after = build_snapshot(store, NOW, base)
+        assert len(after.posts) == 6 and after.version != base.version
+        # A worker still answering from `base` sees it whole, and a second reload from
+        # it (another thread, a retried build) gives the same as the first.
+        assert (base.posts, dict(base._index.by_id), dict(base._index.hashes),
+                base._index.post_sum, list(base._index.oldest_first)) == before
+        same(build_snapshot(store, NOW, base), after)
