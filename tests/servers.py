@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def eventually(condition: Callable[[], object], seconds: float = 20.0,
+               step: float = 0.1) -> float:
+    """Poll `condition` (an observable result of a real server: workers boot, reload and
+    expire on their own time) until it holds; the seconds it took. Fails after `seconds`."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > seconds:
+            raise AssertionError(f"not within {seconds} s")
+        time.sleep(step)
+    return time.monotonic() - started
 
 
 def wait_for(url: str, seconds: float = 20.0) -> None:

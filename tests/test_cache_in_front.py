@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import DEMO, ROOT
 from tests.nginx import Nginx, check_conf, fetch, need_nginx
-from tests.servers import Gunicorn, cli
+from tests.servers import Gunicorn, cli, eventually
 
 pytestmark = pytest.mark.server
 
@@ -114,16 +114,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running.stop()
 
 
-def wait_until(condition, seconds: float, step: float = 0.1) -> float:  # type: ignore[no-untyped-def]
-    """Poll `condition` until true; the seconds it took. Fails after `seconds`."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > seconds:
-            raise AssertionError(f"not within {seconds} s")
-        time.sleep(step)
-    return time.monotonic() - started
-
-
 def test_one_url_reaches_the_origin_at_most_once_per_lifetime(stack: Stack) -> None:
     path = "/api/v1/posts?limit=3"
     # Twelve visitors at once on a cold URL: the cache lock lets one through.
@@ -194,7 +184,7 @@ def test_a_changed_strike_is_visible_within_its_lifetime(stack: Stack) -> None:
     # The worker reloads within RELOAD; a copy revalidated just before that lives LIFETIME
     # (+1, nginx's whole seconds) more: the change shows within EXPIRED + RELOAD (and a
     # second for the requests themselves), or wait_until fails the test.
-    wait_until(lambda: name() == "Zehra Kurtay (Paris)", EXPIRED + RELOAD + 1)
+    eventually(lambda: name() == "Zehra Kurtay (Paris)", EXPIRED + RELOAD + 1)
     status, headers, _ = stack.get(path)
     assert headers["x-cache-status"] == "HIT"
     # The new content came with a new ETag, so a revalidation could not keep the old copy:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -15,7 +14,7 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
-from tests.servers import Gunicorn, cli
+from tests.servers import Gunicorn, cli, eventually
 
 pytestmark = pytest.mark.server
 
@@ -41,15 +40,6 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def paris_today() -> dt.date:
     return dt.datetime.now(PARIS).date()
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Poll `condition` (an observable result) until true; fail after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {seconds} s")
-        time.sleep(0.1)
 
 
 def every_worker(url: str, answer: Callable[[bytes], object]) -> set[object]:
@@ -102,7 +92,7 @@ def test_a_sync_reaches_running_workers(demo_server: Gunicorn, demo_dir: Path) -
         return every_worker(demo_server.url + "/api/v1/strikes/zehra-kurtay",
                             lambda body: orjson.loads(body)["name"])
 
-    wait_until(lambda: names() == {"Zehra Kurtay (Paris)"})
+    eventually(lambda: names() == {"Zehra Kurtay (Paris)"})
     assert names() == {"Zehra Kurtay (Paris)"}  # and no worker goes back to the old one
 
 
@@ -124,7 +114,7 @@ def test_a_broken_strikes_file_never_takes_the_service_down(demo_server: Gunicor
         return every_worker(health_url, lambda body: {
             s["name"]: s["state"] for s in orjson.loads(body)["sources"]}["strikes-file"])
 
-    wait_until(lambda: strikes_file_states() == {"failing"})
+    eventually(lambda: strikes_file_states() == {"failing"})
     status, _, body = get(demo_server.url + "/api/v1/strikes?status=all")
     assert status == 200 and len(orjson.loads(body)["strikes"]) == 3
     assert every_worker(demo_server.url + "/api/v1/strikes?status=all",

@@ -12,16 +12,15 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tests.servers import Gunicorn, cli
+from tests.servers import Gunicorn, cli, eventually
 from widget.store import Store
 
 pytestmark = pytest.mark.server
@@ -33,14 +32,6 @@ def get(url: str) -> tuple[int, bytes]:
             return reply.status, reply.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
-
-
-def eventually(condition: Callable[[], bool], seconds: float = 20.0) -> None:
-    """Poll a condition on the real server until it holds (workers boot asynchronously)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.2)
 
 
 @pytest.fixture
