@@ -1,4 +1,4 @@
-"""The static export (`solidarity-widget build OUTDIR`, widget/export.py), timed."""
+"""The static export (`solidarity-widget build OUTDIR`, widget/export/), timed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench.data import REPO, Site
 
-EXPORT_MODULE = REPO / "widget" / "export.py"
+EXPORT_MODULE = REPO / "widget" / "export" / "__init__.py"
 SNIPPET = "nginx-site.conf"  # written by the export into OUTDIR
 
 

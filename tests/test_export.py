@@ -105,8 +105,14 @@ def live(built: Built) -> falcon.testing.TestClient:
     return falcon.testing.TestClient(create_app(built.config, clock=lambda: NOW))
 
 
-def has_badges(live: falcon.testing.TestClient) -> bool:
-    return live.simulate_get("/badge/strike/zehra-kurtay.svg").status_code != 404
+def test_every_route_is_exported_or_said_not_to_be() -> None:
+    from widget.export.families import FAMILIES, NOT_EXPORTED
+    from widget.routes import ROUTES
+
+    in_families = [route for family in FAMILIES for route in family.routes]
+    assert len(in_families) == len(set(in_families)), "a route in two families"
+    assert set(in_families).isdisjoint(NOT_EXPORTED)
+    assert set(in_families) | set(NOT_EXPORTED) == set(ROUTES)
 
 
 def test_every_url_is_a_file_named_by_its_canonical_query(built: Built,
@@ -154,10 +160,9 @@ def test_every_url_is_a_file_named_by_its_canonical_query(built: Built,
     # An oEmbed answer for every embed page of a listed strike or list.
     oembeds = [u for u in urls if u.startswith("/oembed?")]
     assert len(oembeds) == len(sets) * (2 + len(SLUGS))
-    if has_badges(live):
-        badges = [u for u in urls if u.startswith("/badge/")]
-        assert len(badges) == 2 * 3 * len(LANGUAGES) * 2 * (len(SLUGS) + 1)
-        assert urls["/badge/strike/zehra-kurtay.png?style=for-the-badge&lang=ar&theme=dark"]
+    badges = [u for u in urls if u.startswith("/badge/")]
+    assert len(badges) == 2 * 3 * len(LANGUAGES) * 2 * (len(SLUGS) + 1)
+    assert urls["/badge/strike/zehra-kurtay.png?style=for-the-badge&lang=ar&theme=dark"]
     for page in ("/", "/api"):  # the builder and the API's page, where the service has them
         assert (page in urls) == (live.simulate_get(page).status_code == 200), page
     assert (built.out / NGINX_SNIPPET).is_file() and (built.out / MARKER).is_file()
@@ -276,6 +281,7 @@ SAME_HEADERS = ("content-type", "access-control-allow-origin", "access-control-e
                 "x-content-type-options", "referrer-policy", "content-security-policy")
 
 
+@pytest.mark.server  # the `served` nginx
 def test_nginx_serves_the_files_with_the_services_headers(
         built: Built, live: falcon.testing.TestClient, served: Nginx) -> None:
     urls = ["/api/v1/posts", "/api/v1/strikes?status=all", "/api/v1/strikes/zehra-kurtay",
@@ -284,9 +290,8 @@ def test_nginx_serves_the_files_with_the_services_headers(
             "/feeds/strikes.atom", "/widget.js", default_assets()["embed.js"].url,
             f"/oembed?url={quote_plus(BASE + '/embed/strikes')}&format=json",
             next(u for u in built.urls() if u.startswith("/media/"))]
-    if has_badges(live):
-        urls += ["/badge/strike/zehra-kurtay.svg?lang=de",
-                 "/badge/strike/ali-hasan-akgul.png?style=flat-square&theme=dark"]
+    urls += ["/badge/strike/zehra-kurtay.svg?lang=de",
+             "/badge/strike/ali-hasan-akgul.png?style=flat-square&theme=dark"]
     for url in urls:
         path, _, query = url.partition("?")
         want = live.simulate_get(path, query_string=query or None)
@@ -306,6 +311,7 @@ def test_nginx_serves_the_files_with_the_services_headers(
         assert (status, rest) == (304, b""), url
 
 
+@pytest.mark.server  # the `served` nginx
 def test_nginx_answers_what_is_not_a_file_like_the_service(built: Built, served: Nginx,
                                                            live: falcon.testing.TestClient
                                                            ) -> None:
@@ -358,7 +364,7 @@ def test_nginx_answers_what_is_not_a_file_like_the_service(built: Built, served:
 
 def test_the_swap_without_renameat2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the atomic exchange is missing, two renames replace the export all the same."""
-    from widget import export as module
+    from widget.export import tree as module
 
     old, new = tmp_path / "site", tmp_path / "site.tmp-x"
     for folder, text in ((old, "old"), (new, "new")):
@@ -366,6 +372,6 @@ def test_the_swap_without_renameat2(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         (folder / MARKER).write_text(text)
     assert module._exchange(tmp_path / "a-missing", tmp_path / "b-missing") is False
     monkeypatch.setattr(module, "_exchange", lambda a, b: False)
-    module._swap_in(new, old)
+    module.swap_in(new, old)
     assert (old / MARKER).read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import orjson
 
+from widget import routes
 from widget.render.frames import FRAME_TOKEN, frame_constants
 
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -45,7 +46,7 @@ class Asset:
 
     @property
     def url(self) -> str:
-        return f"/static/{self.hashed_name}"
+        return routes.STATIC.path(name=self.hashed_name)
 
 
 class Assets:

@@ -1,4 +1,4 @@
-"""`solidarity-widget build OUTDIR`: the static export (see widget/export.py, docs/deploy.md)."""
+"""`solidarity-widget build OUTDIR`: the static export (see widget/export/, docs/deploy.md)."""
 
 from __future__ import annotations
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from widget import routes
 from widget.model import Image, Kind, Media, Outcome, Post, SourceStatus, Status, Strike
 
 SCHEMA_VERSION = 4
@@ -160,7 +161,7 @@ def _with_local(post: Post, media: dict[str, str]) -> Post:
     name = media.get(post.image.thumbnail or post.image.url)
     if name is None:
         return post
-    return replace(post, image=replace(post.image, local=f"/media/{name}"))
+    return replace(post, image=replace(post.image, local=routes.MEDIA.path(name=name)))
 
 
 def describe(path: Path, exc: BaseException) -> str:
