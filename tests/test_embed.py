@@ -314,3 +314,17 @@ def test_a_bad_query_is_refused_every_time_not_cached(client: falcon.testing.Tes
     assert client.simulate_get("/embed/news", query_string="limit=3").status_code == 200
     assert client.simulate_get("/embed/strike/zehra-kurtay",
                                query_string="limit=3").status_code == 400
+
+
+def test_embed_options_hold_one_field_per_option_with_its_default() -> None:
+    import dataclasses
+
+    from widget.render.options import OPTIONS, EmbedOptions
+
+    fields = {f.name: f.default for f in dataclasses.fields(EmbedOptions)}
+    assert set(fields) == {o.name for o in OPTIONS} and len(fields) == len(OPTIONS)
+    for option in OPTIONS:
+        assert str(fields[option.name]) == option.default, option.name
+    # The defaults are what a page without a query shows, so they give the empty query.
+    assert EmbedOptions().query() == ""
+    assert hash(EmbedOptions()) == hash(EmbedOptions())  # its own cache key

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -67,19 +68,28 @@ def normalise_accent(value: str) -> str:
     return "".join(c * 2 for c in digits) if len(digits) == 3 else digits
 
 
+def _default(name: str) -> Any:
+    """The default of the option `name`, as EmbedOptions holds it (a number for limit)."""
+    default = next(o.default for o in OPTIONS if o.name == name)
+    return int(default) if name == "limit" else default
+
+
 @dataclass(frozen=True, slots=True)
 class EmbedOptions:
-    theme: str = "auto"
-    accent: str = ""
-    lang: str = DEFAULT_LANGUAGE
-    layout: str = "full"
-    background: str = "default"
-    header: str = "on"
-    images: str = "on"
-    limit: int = 5
-    category: str = ""
-    status: str = "active"
-    country: str = ""
+    """Every option's value, defaults read from OPTIONS; frozen, so it is its own cache
+    key. A field per option and no other (tests/test_embed.py)."""
+
+    theme: str = _default("theme")
+    accent: str = _default("accent")
+    lang: str = _default("lang")
+    layout: str = _default("layout")
+    background: str = _default("background")
+    header: str = _default("header")
+    images: str = _default("images")
+    limit: int = _default("limit")
+    category: str = _default("category")
+    status: str = _default("status")
+    country: str = _default("country")
 
     def query(self) -> str:
         """The canonical query string of the options that differ from their defaults."""
