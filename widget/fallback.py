@@ -22,6 +22,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import get_type_hints
 
 import orjson
 
@@ -71,8 +72,9 @@ def undump_config(text: str) -> Config:
     raw = orjson.loads(text)
     known = {f.name for f in fields(Config)}
     raw = {k: v for k, v in raw.items() if k in known}  # a dump from an older version
-    for name in ("database", "strikes_file", "root"):
-        raw[name] = Path(raw[name])
+    for name, hint in get_type_hints(Config).items():  # JSON wrote every path as a string
+        if hint is Path and name in raw:
+            raw[name] = Path(raw[name])
     raw["sources"] = tuple(SourceConfig(**s) for s in raw["sources"])
     return Config(**raw)
 
