@@ -172,3 +172,15 @@ def test_the_architecture_doc_names_every_resource_family() -> None:
     for family in FAMILIES:
         path = Path(*family.__name__.split(".")).with_suffix(".py").as_posix()
         assert f"`{path}`" in text, f"docs/architecture.md does not name {path}"
+
+
+def test_every_route_is_answered_by_a_resource(client) -> None:  # type: ignore[no-untyped-def]
+    # falcon's own 404 (no resource for the path) has no description; every resource of
+    # this service that answers 404 says what it did not find.
+    from widget.routes import ROUTES
+
+    for route in ROUTES:
+        path = route.path(slug="zehra-kurtay", name="nothing.png")
+        result = client.simulate_get(path)
+        assert not (result.status_code == 404 and "description" not in result.text
+                    and "detail" not in result.text), f"{route.name}: {path} has no resource"

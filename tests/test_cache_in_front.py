@@ -183,7 +183,7 @@ def test_a_changed_strike_is_visible_within_its_lifetime(stack: Stack) -> None:
     assert synced.returncode == 0, synced.stderr
     # The worker reloads within RELOAD; a copy revalidated just before that lives LIFETIME
     # (+1, nginx's whole seconds) more: the change shows within EXPIRED + RELOAD (and a
-    # second for the requests themselves), or wait_until fails the test.
+    # second for the requests themselves), or eventually() fails the test.
     eventually(lambda: name() == "Zehra Kurtay (Paris)", EXPIRED + RELOAD + 1)
     status, headers, _ = stack.get(path)
     assert headers["x-cache-status"] == "HIT"

@@ -105,6 +105,23 @@ def live(built: Built) -> falcon.testing.TestClient:
     return falcon.testing.TestClient(create_app(built.config, clock=lambda: NOW))
 
 
+def test_each_nginx_location_takes_the_paths_of_its_routes() -> None:
+    # The regex locations are nginx's own text: if a route's template changes, this fails
+    # before nginx serves the old path.
+    import re
+
+    from widget.export.families import FAMILIES
+
+    for family in FAMILIES:
+        if not family.location or not family.location.startswith("~"):
+            continue
+        pattern = re.compile(family.location.split(" ", 1)[1].strip('"'))
+        for route in family.routes:
+            path = route.path(slug="zehra-kurtay", name="x")
+            assert pattern.search(path), (family.location, path)
+            assert pattern.search(path + "/") or path.endswith((".svg", ".png")), path
+
+
 def test_every_route_is_exported_or_said_not_to_be() -> None:
     from widget.export.families import FAMILIES, NOT_EXPORTED
     from widget.routes import ROUTES

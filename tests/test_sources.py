@@ -293,3 +293,10 @@ def test_thumbnails_are_served_from_this_service(upstream: Upstream,
         post = client.simulate_get("/api/v1/posts").json["posts"][0]
         assert post["image"]["local_thumbnail"] == config.base_url + src
         assert post["image"]["thumbnail"].endswith("-150x150.jpg")
+
+
+def test_every_source_type_the_config_accepts_has_a_reader() -> None:
+    from widget.config import SOURCE_TYPES
+    from widget.sources import READERS
+
+    assert set(READERS) == set(SOURCE_TYPES)

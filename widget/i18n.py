@@ -50,8 +50,8 @@ def po_path(code: str) -> Path:
     return LOCALES_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-# NOTE: the one process-wide memo: compiled catalogues are read-only data from the
-# package's own files, the same for every app in the process, like the modules themselves.
+# NOTE: a process-wide memo (like the strikes file's country and zone lists): compiled
+# catalogues are read-only data from the package's own files, the same for every app.
 @cache
 def translations(code: str) -> gettext.NullTranslations:
     """English is the source language; every other language has a catalogue."""

@@ -24,13 +24,18 @@ def slugify(text: str) -> str:
 
 
 
+# How many posts one page of the API holds: the range a client may ask for, and the default.
+PAGE_SIZES = (1, 50)
+PAGE_SIZE = 10
+
+
 class BadCursor(ValueError):
     pass
 
 
 @dataclass(frozen=True, slots=True)
 class PostQuery:
-    limit: int = 10
+    limit: int = PAGE_SIZE
     category: str | None = None
     tag: str | None = None
     lang: str | None = None

@@ -2,8 +2,9 @@
 
 The app adds each route to falcon (widget.http), the static export walks them and
 writes nginx locations for them (widget.export), and the oEmbed provider resolves the
-embed URLs it is asked about against them. A route added here is served, exported and,
-when it is an embed page, embeddable.
+embed URLs it is asked about against them. A new route also needs the resource that
+answers it (a family's `register`, widget.http) and a family of the export, or a place
+in its NOT_EXPORTED (widget/export/families.py); tests fail until it has both.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from babel import Locale
 from tomlkit.exceptions import ParseError, TOMLKitError
 from tomlkit.parser import Parser
 
-from widget.model import Kind, Outcome, Status, Strike
+from widget.model import STOPPED, Kind, Outcome, Status, Strike
 from widget.values import SLUG_MAX, is_slug
 
 _E = TypeVar("_E", Kind, Status, Outcome)
@@ -73,6 +73,8 @@ class StrikesFileError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+# NOTE: these two memos and i18n.translations are the process-wide ones: read-only data
+# from installed packages (CLDR, tzdata), the same for every app in the process.
 @cache
 def _countries() -> frozenset[str]:
     codes = (str(code) for code in Locale("en").territories)
@@ -325,7 +327,7 @@ def _check_ending(c: _Checker, status: Status | None, end: dt.date | None) -> No
         c.fail("outcome", 'is required when status is "ended"')
     if status is not None and status is not Status.ENDED and "outcome" in c.table:
         c.fail("outcome", f'only an ended strike has an outcome; status is "{status}"')
-    if status in (Status.ENDED, Status.SUSPENDED) and "end_date" not in c.table:
+    if status in STOPPED and "end_date" not in c.table:
         c.fail("end_date", f'is required when status is "{status}"')
     if status in (Status.ANNOUNCED, Status.ACTIVE) and end is not None:
         c.fail("end_date", f'a strike that is "{status}" has no end date yet')

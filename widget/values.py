@@ -15,16 +15,17 @@ SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 SLUG_RE = re.compile(SLUG)
 SLUG_MAX = 64
 # NOTE: ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() refuses.
-_DIGITS = re.compile(r"[0-9]{1,9}")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def is_slug(text: str) -> bool:
     return SLUG_RE.fullmatch(text) is not None and len(text) <= SLUG_MAX
 
 
-def whole_number(text: str, low: int, high: int) -> int | None:
-    """`text` as an int when it is ASCII digits from `low` to `high`, else None."""
-    if not _DIGITS.fullmatch(text):
+def whole_number(text: str, low: int, high: int, *, digits: int = 9) -> int | None:
+    """`text` as an int when it is 1 to `digits` ASCII digits from `low` to `high`, else
+    None (`limit=0005` is refused where at most 3 digits are expected)."""
+    if len(text) > digits or not _DIGITS.fullmatch(text):
         return None
     value = int(text)
     return value if low <= value <= high else None

@@ -16,7 +16,14 @@ from widget.http.params import Params
 from widget.http.responses import JSON, Entry, entry, send
 from widget.http.services import Services
 from widget.model import STATUS_FILTERS
-from widget.query import BadCursor, PostQuery, encode_cursor, select_posts
+from widget.query import (
+    PAGE_SIZE,
+    PAGE_SIZES,
+    BadCursor,
+    PostQuery,
+    encode_cursor,
+    select_posts,
+)
 from widget.render import api as render
 
 _MISSING = object()
@@ -35,7 +42,8 @@ class PostsResource(_Resource):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         params = Params(req, ("limit", "category", "tag", "lang", "cursor"))
         query = PostQuery(
-            limit=params.integer("limit", default=10, low=1, high=50),
+            limit=params.integer("limit", default=PAGE_SIZE, low=PAGE_SIZES[0],
+                                 high=PAGE_SIZES[1]),
             category=params.text("category"),
             tag=params.text("tag"),
             lang=params.text("lang", max_length=12),

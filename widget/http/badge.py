@@ -8,7 +8,7 @@ from widget import routes
 from widget.http.params import Params, ParsedQueries
 from widget.http.responses import Entry, entry, send
 from widget.http.services import Services
-from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from widget.i18n import LANGUAGES
 from widget.render.api import fresh_until
 from widget.render.badge.renderer import FORMATS, BadgeRenderer
 from widget.render.badge.svg import STYLES, THEMES
@@ -20,14 +20,15 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 _LANGS = tuple(LANGUAGES)
+_DEFAULT = BadgeOptions()
 
 
 def _badge_options(req: falcon.Request) -> BadgeOptions:
     params = Params(req, ("style", "lang", "theme"))
     return BadgeOptions(
-        style=params.choice("style", STYLES, default="flat"),
-        lang=params.choice("lang", _LANGS, default=DEFAULT_LANGUAGE),
-        theme=params.choice("theme", THEMES, default="light"),
+        style=params.choice("style", STYLES, default=_DEFAULT.style),
+        lang=params.choice("lang", _LANGS, default=_DEFAULT.lang),
+        theme=params.choice("theme", THEMES, default=_DEFAULT.theme),
     )
 
 

@@ -23,8 +23,16 @@ from widget.http.openapi import openapi_document
 from widget.http.params import Params
 from widget.http.services import Services
 from widget.model import Status, Strike
-from widget.render.frames import DEFAULT_HEIGHT, MAX_HEIGHT, MIN_HEIGHT
-from widget.render.options import OPTIONS, EmbedOptions, OptionError, parse_options
+from widget.render.badge.text import BadgeOptions
+from widget.render.frames import DEFAULT_HEIGHT, MAX_HEIGHT, MIN_HEIGHT, SANDBOX
+from widget.render.options import (
+    ACCENT_PATTERN,
+    LIMIT,
+    OPTIONS,
+    EmbedOptions,
+    OptionError,
+    parse_options,
+)
 from widget.render.snippets import (
     BADGE_STYLES,
     KINDS,
@@ -45,7 +53,8 @@ PARAMS = CHOICES + EMBED_CHOICES
 WIDTH = (120, 2000)
 HEIGHT = (MIN_HEIGHT, MAX_HEIGHT)  # the loader clamps heights to the same range
 # Defaults of the builder's own choices; "lang" follows "ui" (see _default).
-_DEFAULTS = {"ui": i18n.DEFAULT_LANGUAGE, "widget": "strike", "strike": "", "style": "flat",
+_BADGE = BadgeOptions()
+_DEFAULTS = {"ui": i18n.DEFAULT_LANGUAGE, "widget": "strike", "strike": "", "style": _BADGE.style,
              "width": "", "height": "", **{o.name: o.default for o in OPTIONS}}
 
 
@@ -58,7 +67,7 @@ class Choices:
     strike: str = ""
     options: EmbedOptions = field(default_factory=EmbedOptions)
     size: Size = field(default_factory=Size)
-    style: str = "flat"
+    style: str = _BADGE.style
 
     @property
     def widget(self) -> str:
@@ -105,7 +114,7 @@ def _pixels(raw: Mapping[str, str], name: str, low: int, high: int) -> int | Non
     value = raw.get(name, "")
     if not value:
         return None
-    number = whole_number(value, low, high)
+    number = whole_number(value, low, high, digits=5)
     if number is None:
         raise OptionError(name, f"must be a whole number of pixels from {low} to {high}")
     return number
@@ -153,7 +162,7 @@ def parse_choices(params: Mapping[str, str | list[str]],
         ui=ui, kind=kind, strike=slug,
         options=parse_options("news", embed),  # news takes every option offered here
         size=Size(_pixels(raw, "width", *WIDTH), _pixels(raw, "height", *HEIGHT)),
-        style=_one_of(raw, "style", BADGE_STYLES, "flat"),
+        style=_one_of(raw, "style", BADGE_STYLES, _DEFAULTS["style"]),
     )
 
 
@@ -216,7 +225,7 @@ class _Page:
         suffix = "" if ui == i18n.DEFAULT_LANGUAGE else "?ui=" + ui
         return self._services.pages.page(
             template, ui, ui=i18n.LANGUAGES[ui], languages=list(i18n.LANGUAGES.values()),
-            home="/" + suffix, api_home="/api" + suffix,
+            home=routes.BUILDER.template + suffix, api_home=routes.API_PAGE.template + suffix,
             base_url=self._base, api_paths=self._api_paths, **context)
 
 
@@ -240,9 +249,10 @@ class BuilderPage(_Page):
         resp.data = self._render(
             "builder.html", choices.ui, page="builder", choices=choices, form=form, kind=kind,
             result=result, error=error, ongoing=ongoing, ended=ended,
-            default_height=DEFAULT_HEIGHT,
+            default_height=DEFAULT_HEIGHT, sandbox=SANDBOX, limit_range=LIMIT,
+            accent_pattern=ACCENT_PATTERN,
             width_range=WIDTH, height_range=HEIGHT, state=choices.query(),
-            lang_links=[(lang, "/" + self._switch(choices, lang.code))
+            lang_links=[(lang, routes.BUILDER.template + self._switch(choices, lang.code))
                         for lang in i18n.LANGUAGES.values()])
         resp.content_type = HTML
         if error is not None:
@@ -277,7 +287,7 @@ class APIPage(_Page):
         strikes = self._services.snapshots.current().strikes
         resp.data = self._render(
             "api.html", ui, page="api", example_slug=default_strike(strikes), error=error,
-            lang_links=[(lang, "/api" + ("" if lang.code == i18n.DEFAULT_LANGUAGE
+            lang_links=[(lang, routes.API_PAGE.template + ("" if lang.code == i18n.DEFAULT_LANGUAGE
                                          else "?ui=" + lang.code))
                         for lang in i18n.LANGUAGES.values()])
         resp.content_type = HTML

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from widget import __version__
-from widget.model import Kind, Outcome, Status
+from widget import __version__, routes
+from widget.model import STATUS_FILTERS, Kind, Outcome, Status
+from widget.query import PAGE_SIZE, PAGE_SIZES
+from widget.values import SLUG
 
 _DATE = {"type": "string", "format": "date"}
 _TIME = {"type": "string", "format": "date-time"}
@@ -66,7 +68,7 @@ SCHEMAS: dict[str, Any] = {
     }, "Day N counts the start date as day 1 in the strike's timezone, plus day_offset, "
        "and freezes at the end date."),
     "Strike": _strict({
-        "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+        "slug": {"type": "string", "pattern": f"^{SLUG}$"},
         "name": {"type": "string"},
         "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
         "place": {"type": "string"},
@@ -167,11 +169,12 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         },
         "servers": [{"url": base_url}],
         "paths": {
-            "/api/v1/posts": {"get": {
+            routes.POSTS.template: {"get": {
                 "operationId": "listPosts",
                 "parameters": [
                     _param("limit", "Posts per page.",
-                           {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}),
+                           {"type": "integer", "minimum": PAGE_SIZES[0],
+                            "maximum": PAGE_SIZES[1], "default": PAGE_SIZE}),
                     _param("category", "Category slug.", {"type": "string"}),
                     _param("tag", "Tag slug.", {"type": "string"}),
                     _param("lang", "Language code (en, fr, …).", {"type": "string"}),
@@ -179,26 +182,26 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 ],
                 "responses": posts,
             }},
-            "/api/v1/strikes": {"get": {
+            routes.STRIKES.template: {"get": {
                 "operationId": "listStrikes",
                 "parameters": [
                     _param("status", "active: announced or ongoing; ended: ended or "
-                           "suspended; all.", {"enum": ["active", "ended", "all"],
+                           "suspended; all.", {"enum": list(STATUS_FILTERS),
                                                "default": "active"}),
                     _param("country", "ISO 3166-1 alpha-2 code.", {"type": "string"}),
                 ],
                 "responses": _ok("StrikeList", "Hunger strikes in the editor's order."),
             }},
-            "/api/v1/strikes/{slug}": {"get": {
+            routes.STRIKE.template: {"get": {
                 "operationId": "getStrike",
                 "parameters": [_param("slug", "The strike's slug.", {"type": "string"}, "path")],
                 "responses": strike,
             }},
-            "/api/v1/openapi.json": {"get": {
+            routes.OPENAPI.template: {"get": {
                 "operationId": "getOpenAPI",
                 "responses": {"200": {"description": "This document."}},
             }},
-            "/healthz": {"get": {
+            routes.HEALTH.template: {"get": {
                 "operationId": "health",
                 "responses": {
                     "200": {"description": "Snapshot and sync state.", "content": {

@@ -70,8 +70,8 @@ class ParsedQueries(Generic[_T]):
         self._cache: LRUCache[Hashable, _T] = LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
 
-    def get(self, req: falcon.Request, family: Hashable = None) -> _T:
-        key = (family, req.query_string)
+    def get(self, req: falcon.Request) -> _T:
+        key = req.query_string
         with self._lock:
             found = self._cache.get(key)
         if found is None:

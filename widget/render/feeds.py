@@ -138,7 +138,7 @@ def posts_atom(snapshot: Snapshot, site: Site) -> bytes:
     base = site.base_url
     feed = _feed(site, tag_uri(base, "feed/posts"), site.name, iso(_posts_updated(posts)),
                  base + POSTS_ATOM,
-                 [(_home(site, "/embed/news"), "text/html"),
+                 [(_home(site, routes.EMBED_NEWS.template), "text/html"),
                   (base + POSTS_JSON, "application/feed+json")])
     for post in posts:
         item = _sub(feed, "entry")
@@ -192,7 +192,7 @@ def posts_json(snapshot: Snapshot, site: Site) -> bytes:
     document = {
         "version": JSON_FEED_VERSION,
         "title": site.name,
-        "home_page_url": _home(site, "/embed/news"),
+        "home_page_url": _home(site, routes.EMBED_NEWS.template),
         "feed_url": base + POSTS_JSON,
         "authors": [author],
         "items": [_json_item(p, base) for p in feed_posts(snapshot)],
@@ -313,14 +313,16 @@ def strikes_atom(snapshot: Snapshot, site: Site, now: dt.datetime) -> bytes:
     events = due_events(strike_events(snapshot), now)
     updated = _rfc3339(events[0].at) if events else iso(EPOCH)
     feed = _feed(site, tag_uri(base, "feed/strikes"), f"{site.name}: hunger strikes", updated,
-                 base + STRIKES_ATOM, [(_home(site, "/embed/strikes?status=all"), "text/html")],
+                 base + STRIKES_ATOM, [(_home(site, f"{routes.EMBED_STRIKES.template}?status=all"),
+                                     "text/html")],
                  lang="en")
     for event in events:
         strike = event.strike
         item = _sub(feed, "entry")
         _sub(item, "id", event_id(event, base))
         _sub(item, "title", event_title(event), type="text")
-        _link(item, "alternate", f"{base}/embed/strike/{_path_part(strike.slug)}", "text/html")
+        page = routes.EMBED_STRIKE.path(slug=_path_part(strike.slug))
+        _link(item, "alternate", base + page, "text/html")
         for url in dict.fromkeys((*strike.related_posts, *strike.sources)):
             _link(item, "related", url)
         when = _rfc3339(event.at)

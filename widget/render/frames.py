@@ -2,8 +2,9 @@
 
 The snippets, the builder and the oEmbed provider read these here; the loader
 (static/widget.js) and the builder's preview (static/builder.js) get the same values
-written into them when the assets are read (`FRAME` replaces the `__SW_FRAME__`
-token, widget.assets), so a height or a sandbox flag is changed in one place.
+written into them when the assets are read (`frame_constants()` replaces the
+`__SW_FRAME__` token, widget.assets), so a height or a sandbox flag is changed in one
+place.
 """
 
 from __future__ import annotations
@@ -28,6 +29,3 @@ def frame_constants() -> dict[str, Any]:
     return {"heights": DEFAULT_HEIGHT, "min": MIN_HEIGHT, "max": MAX_HEIGHT,
             "sandbox": SANDBOX, "message": HEIGHT_MESSAGE}
 
-
-def clamp_height(height: int) -> int:
-    return min(max(height, MIN_HEIGHT), MAX_HEIGHT)

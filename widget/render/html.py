@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import jinja2
 from markupsafe import Markup
 
-from widget import i18n
+from widget import i18n, routes
 from widget.assets import Assets, package_dir
 from widget.days import DayCount, day_count
 from widget.model import Post, Status, Strike
@@ -66,7 +66,8 @@ class Pages:
                 **context: Any) -> bytes:
         lang = i18n.LANGUAGES[options.lang]
         env = self._env(lang.code)
-        accent_url = f"/embed/accent.css?accent={options.accent}" if options.accent else ""
+        accent_url = (f"{routes.ACCENT.template}?accent={options.accent}"
+                      if options.accent else "")
         oembed = oembed_url(self.site, path, options) if path else ""
         html = env.get_template(template).render(
             o=options, lang=lang, accent_url=accent_url, oembed_url=oembed, **context)
@@ -81,16 +82,16 @@ class Pages:
     def news(self, snapshot: Snapshot, options: EmbedOptions) -> bytes:
         query = PostQuery(limit=options.limit, category=options.category or None)
         posts, _ = select_posts(snapshot, query)
-        return self._render("news.html", options, "/embed/news",
+        return self._render("news.html", options, routes.EMBED_NEWS.template,
                             posts=[post_view(p, options.lang) for p in posts])
 
     def strikes(self, snapshot: Snapshot, options: EmbedOptions, now: dt.datetime) -> bytes:
         chosen = chosen_strikes(snapshot, options)
-        return self._render("strikes.html", options, "/embed/strikes",
+        return self._render("strikes.html", options, routes.EMBED_STRIKES.template,
                             strikes=[strike_view(s, now, options.lang, self.site) for s in chosen])
 
     def strike(self, strike: Strike, options: EmbedOptions, now: dt.datetime) -> bytes:
-        return self._render("strike.html", options, f"/embed/strike/{strike.slug}",
+        return self._render("strike.html", options, routes.EMBED_STRIKE.path(slug=strike.slug),
                             s=strike_view(strike, now, options.lang, self.site))
 
     def notice(self, options: EmbedOptions) -> bytes:
@@ -106,7 +107,7 @@ def page_url(site: Site, path: str, options: EmbedOptions) -> str:
 
 def oembed_url(site: Site, path: str, options: EmbedOptions) -> str:
     """The oEmbed endpoint for an embed page, for discovery (<link> and Link:)."""
-    return f"{site.base_url}/oembed?" + urlencode(
+    return f"{site.base_url}{routes.OEMBED.template}?" + urlencode(
         {"url": page_url(site, path, options), "format": "json"})
 
 

@@ -16,7 +16,10 @@ from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from widget.model import STATUS_FILTERS
 from widget.values import whole_number
 
-_HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+LIMIT = (1, 20)  # how many items a list widget may show
+# The accent as typed: 3 or 6 hex digits, with or without "#" (also the builder's pattern).
+ACCENT_PATTERN = "#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})"
+_HEX = re.compile(f"^{ACCENT_PATTERN}$")
 
 
 class OptionError(ValueError):
@@ -48,7 +51,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("background", ("default", "transparent"), "default",
            "transparent lets the host page's background show through."),
     Option("header", ("on", "off"), "on", "Show the widget's heading."),
-    Option("limit", None, "5", "How many items (1–20).", ("news", "strikes")),
+    Option("limit", None, "5", "How many items ({}–{}).".format(*LIMIT), ("news", "strikes")),
     Option("images", ("on", "off"), "on", "Show post thumbnails (full layout only).",
            ("news",)),
     Option("category", None, "", "Only posts in this category (slug).", ("news",)),
@@ -107,9 +110,9 @@ def _value(option: Option, raw: str) -> str | int:
     if name == "accent":
         return normalise_accent(raw)
     if name == "limit":
-        limit = whole_number(raw, 1, 20)
+        limit = whole_number(raw, *LIMIT, digits=3)
         if limit is None:
-            raise OptionError(name, "must be a whole number from 1 to 20")
+            raise OptionError(name, "must be a whole number from {} to {}".format(*LIMIT))
         return limit
     if name == "country":
         if not re.fullmatch(r"[A-Za-z]{2}", raw):

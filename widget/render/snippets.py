@@ -18,9 +18,9 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 
 from widget import routes
-from widget.i18n import DEFAULT_LANGUAGE
 from widget.render.badge.renderer import FORMATS
 from widget.render.badge.svg import STYLES, THEMES
+from widget.render.badge.text import BadgeOptions
 from widget.render.frames import DEFAULT_HEIGHT, SANDBOX
 from widget.render.options import OPTIONS, EmbedOptions
 
@@ -77,15 +77,18 @@ class Size:
     height: int | None = None  # px reserved before the widget loads; None: the default
 
 
+_BADGE_DEFAULT = BadgeOptions()
+
+
 @dataclass(frozen=True, slots=True)
 class Badge:
     """A strike's image badge: /badge/strike/SLUG.svg or .png with its three options."""
 
     base_url: str
     slug: str
-    style: str = "flat"
-    lang: str = DEFAULT_LANGUAGE
-    theme: str = "light"  # "auto" is taken as the badge's default, light
+    style: str = _BADGE_DEFAULT.style
+    lang: str = _BADGE_DEFAULT.lang
+    theme: str = _BADGE_DEFAULT.theme  # "auto" is taken as the badge's default, light
 
     def __post_init__(self) -> None:
         if self.style not in BADGE_STYLES:
@@ -94,9 +97,8 @@ class Badge:
             raise ValueError(f"unknown badge theme {self.theme!r}")
 
     def query(self) -> str:
-        pairs = [(name, value) for name, value, default in (
-            ("style", self.style, "flat"), ("lang", self.lang, DEFAULT_LANGUAGE),
-            ("theme", self.theme, "light")) if value not in (default, "auto")]
+        pairs = [(name, value) for name in ("style", "lang", "theme")
+                 if (value := getattr(self, name)) not in (getattr(_BADGE_DEFAULT, name), "auto")]
         return ("?" + urlencode(pairs)) if pairs else ""
 
     def path(self, fmt: str = "svg") -> str:
@@ -125,7 +127,8 @@ def script_tag(embed: Embed, title: str, size: Size = Size()) -> str:
         data += Markup(' data-height="{}"').format(size.height)
     link = Markup('<a class="solidarity-widget" href="{href}"{data}>{title}</a>').format(
         href=embed.url, data=data, title=title)
-    loader = Markup('<script async src="{}/widget.js"></script>').format(embed.base_url)
+    loader = Markup('<script async src="{}"></script>').format(
+        embed.base_url + routes.LOADER.template)
     return f"{link}\n{loader}"
 
 

@@ -37,6 +37,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from widget import __version__
 from widget.config import SourceConfig
 from widget.model import Post
+from widget.values import whole_number
 
 USER_AGENT = f"SolidarityWidget/{__version__} (+sync)"
 MAX_REDIRECTS = 5
@@ -308,8 +309,9 @@ class Fetcher:
             sock.close()
 
     def _body(self, url: str, reply: http.client.HTTPResponse) -> bytes:
-        declared = reply.getheader("Content-Length", "")
-        if declared.strip().isdigit() and int(declared) > self.max_bytes:
+        declared = whole_number(reply.getheader("Content-Length", "").strip(), 0, 2**63,
+                                digits=19)
+        if declared is not None and declared > self.max_bytes:
             raise SourceError(f"{url}: response is larger than {self.max_bytes} bytes")
         body = bytearray()
         try:

@@ -16,6 +16,7 @@ from widget.config import SourceConfig
 from widget.model import Image, Post
 from widget.sanitize import absolute_http_url, clean_html, excerpt_text, short, to_text
 from widget.sources.fetch import Fetcher, HTTPStatusError, Response, SourceError, SourceRead
+from widget.values import whole_number
 
 PER_PAGE = 100
 
@@ -64,8 +65,8 @@ def _utc(value: Any, field: str) -> dt.datetime:
 def _id(value: Any) -> int:
     if type(value) is int and value >= 0:
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
+    if isinstance(value, str) and (number := whole_number(value, 0, 2**63, digits=19)) is not None:
+        return number
     raise EntryError(f"id: {short(value)} is not a post number")
 
 
