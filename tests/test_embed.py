@@ -328,3 +328,11 @@ def test_embed_options_hold_one_field_per_option_with_its_default() -> None:
     # The defaults are what a page without a query shows, so they give the empty query.
     assert EmbedOptions().query() == ""
     assert hash(EmbedOptions()) == hash(EmbedOptions())  # its own cache key
+
+
+def test_numbers_with_more_digits_than_their_range_needs_are_refused(
+        client: falcon.testing.TestClient) -> None:
+    assert client.simulate_get("/embed/news", query_string="limit=0005").status_code == 400
+    assert client.simulate_get("/embed/news", query_string="limit=5").status_code == 200
+    assert client.simulate_get("/", query_string="widget=news&height=000100").status_code == 400
+    assert client.simulate_get("/", query_string="widget=news&height=100").status_code == 200
