@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from widget.days import timezone_problem
+
 SOURCE_TYPES = ("wordpress", "feed")
 
 
@@ -43,6 +45,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("content_lang", "en", str,
             "Language of the texts in the strikes file (place, demands), marked up for "
             "screen readers when the widget is shown in another language."),
+    Setting("timezone", "", str,
+            "The organisation's IANA timezone (Europe/Berlin): every date of a post a reader "
+            "sees is its date there. Empty: the timezone a WordPress source gives, else UTC."),
+    Setting("confirm_every_days", 14, int,
+            "Days after a strike's last confirmation at which its counter adds \"last "
+            "confirmed on DATE\".", 1, 365),
+    Setting("unverified_after_days", 45, int,
+            "Days without confirmation after which a counter stops asserting today's count "
+            "and shows the last confirmed day and its date (a strike may set its own).",
+            2, 3650),
     Setting("frame_ancestors", "*", str,
             "Who may frame the embed pages: '*' or a space-separated list of origins "
             "(CSP frame-ancestors)."),
@@ -154,6 +166,9 @@ class Config:
     base_url: str = _default("base_url")
     site_url: str = _default("site_url")
     content_lang: str = _default("content_lang")
+    timezone: str = _default("timezone")
+    confirm_every_days: int = _default("confirm_every_days")
+    unverified_after_days: int = _default("unverified_after_days")
     frame_ancestors: str = _default("frame_ancestors")
     database: Path = _default("database")
     strikes_file: Path = _default("strikes_file")
@@ -290,6 +305,14 @@ def _check(values: Mapping[str, Any], origin: Mapping[str, str], problems: list[
         if isinstance(value, Path) and _NOT_IN_PATHS.search(str(value)):
             problems.append(f"{origin[name]}: {name}: contains a control character, "
                             f"not {str(value)!r}")
+    zone = values.get("timezone")
+    if isinstance(zone, str) and zone and (reason := timezone_problem(zone)):
+        problems.append(f"{origin['timezone']}: timezone: {reason}")
+    confirm, unverified = values.get("confirm_every_days"), values.get("unverified_after_days")
+    if isinstance(confirm, int) and isinstance(unverified, int) and unverified <= confirm:
+        problems.append(f"{origin.get('unverified_after_days', origin.get('confirm_every_days'))}"
+                        f": unverified_after_days ({unverified}) must be more than "
+                        f"confirm_every_days ({confirm})")
     ancestors = values.get("frame_ancestors")
     if isinstance(ancestors, str) and ancestors != "*":
         # NOTE: split at plain spaces only: the setting goes into the CSP header as it is

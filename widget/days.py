@@ -10,11 +10,64 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from widget.model import Strike
 
 UNCONFIRMED_AFTER_DAYS = 14
+
+
+_ZONEINFO = Path("/usr/share/zoneinfo")
+
+
+# NOTE: a process-wide memo of read-only system data (tzdata), like i18n's catalogues.
+@cache
+def _zone_tables(folder: Path = _ZONEINFO) -> tuple[frozenset[str], dict[str, str]]:
+    """The canonical zone names (zone.tab, zone1970.tab, and UTC) and links -> targets
+    (tzdata.zi), from the system's tzdata; empty when it has no such files."""
+    canonical = {"UTC", "Etc/UTC"}
+    for table in ("zone.tab", "zone1970.tab"):
+        try:
+            lines = (folder / table).read_text().splitlines()
+        except OSError:
+            continue
+        canonical |= {line.split("\t")[2] for line in lines
+                      if line and not line.startswith("#") and line.count("\t") >= 2}
+    links: dict[str, str] = {}
+    try:
+        for line in (folder / "tzdata.zi").read_text().splitlines():
+            if line.startswith("L "):
+                _, target, name = line.split()
+                links[name] = target
+    except (OSError, ValueError):
+        pass
+    return frozenset(canonical), links
+
+
+def timezone_problem(name: str, tables: tuple[frozenset[str], dict[str, str]] | None = None
+                     ) -> str | None:
+    """Why `name` cannot be a strike's or the organisation's timezone, in words; None if
+    it can. Only canonical IANA names: browsers refuse `localtime`, `Factory` and POSIX
+    rules like `EST5EDT` ("Invalid time zone specified"), and spell links their own way.
+    """
+    canonical, links = tables if tables is not None else _zone_tables()
+    if not canonical - {"UTC", "Etc/UTC"}:  # no zone tables on this system: what zoneinfo knows
+        try:
+            ZoneInfo(name)
+        except (ValueError, KeyError, OSError):
+            return f"{name!r} is not an IANA timezone (Europe/Paris, Asia/Kolkata, …)"
+        return None
+    if name in canonical:
+        return None
+    target = links.get(name)
+    while target is not None and target not in canonical and target in links:
+        target = links[target]
+    if target in canonical:
+        return f"{name!r} is an old name of the IANA timezone {target!r}: write {target!r}"
+    return (f"{name!r} is not a canonical IANA timezone that browsers know "
+            "(Europe/Paris, Asia/Kolkata, …)")
 
 
 def zone(name: str) -> ZoneInfo:
