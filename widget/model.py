@@ -97,6 +97,11 @@ class Strike:
     day_offset: int = 0
     last_confirmed: dt.date | None = None
     participants: int | None = None
+    # This strike's own unverified_after_days (the config's when None).
+    unverified_after_days: int | None = None
+    # False when no source gives the first day: start_date is then the first day a
+    # source reports the strike going on, and no day number is shown anywhere.
+    start_known: bool = True
 
     @property
     def stopped(self) -> bool:
