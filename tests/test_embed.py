@@ -59,8 +59,13 @@ def test_frame_ancestors_allow_list(demo_config, demo_store, clock) -> None:  # 
 def test_strike_counter_page(client: falcon.testing.TestClient, clock: Clock) -> None:
     html = client.simulate_get("/embed/strike/zehra-kurtay").text
     day = (clock.now.date() - dt.date(2025, 3, 3)).days + 1
-    assert re.search(rf'Day <time class="sw-n" datetime="2025-07-24" data-start="2025-03-03" '
-                     rf'data-tz="Europe/Paris" data-offset="0" data-end="" '
+    # The next local midnights in Paris, from the server's tzdata: the browser moves the
+    # number on at exactly these instants (static/embed.js). On the third, 14 days after
+    # the last confirmation (13 July), the words change: the page asks the server again.
+    midnights = " ".join(f"2025-07-{d:02d}T22:00:00Z" for d in range(24, 27))
+    assert re.search(rf'Day <time class="sw-n" datetime="2025-07-24" data-n="{day}" '
+                     rf'data-as-of="2025-07-24" data-next="{midnights}" data-then="reload" '
+                     rf'data-tz="Europe/Paris" data-end="" '
                      rf'data-numbering="latn">{day}</time> of the indefinite hunger strike', html)
     assert "Demand:</span> <span>Her right to residence" in html
     assert 'Since <time datetime="2025-03-03">March 3, 2025</time>' in html

@@ -7,7 +7,7 @@ are installed per environment, so rendering is thread-safe and needs no globals.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from widget import i18n, routes
 from widget.assets import Assets, package_dir
-from widget.days import DayCount, day_count
+from widget.days import DayCount, day_count, next_local_midnight
 from widget.model import Post, Status, Strike
 from widget.query import PostQuery, select_posts
 from widget.render import phrases
@@ -138,15 +138,54 @@ def post_view(post: Post, lang: str) -> dict[str, Any]:
     }
 
 
-def _counter(strike: Strike, number: int, as_of: dt.date, lang: str) -> Markup:
-    """The day number, with what the browser needs to roll it over at local midnight."""
+_AHEAD = 8  # local midnights written into a counter; past them the page asks again
+
+
+def _same_words(a: DayCount, b: DayCount) -> bool:
+    """Whether two counts are told with the same words, the number aside."""
+    skip = ("day", "as_of", "starts_in")
+    return ({k: v for k, v in asdict(a).items() if k not in skip}
+            == {k: v for k, v in asdict(b).items() if k not in skip})
+
+
+def _next_instants(strike: Strike, count: DayCount, now: dt.datetime
+                   ) -> tuple[list[dt.datetime], str]:
+    """The coming instants at which the shown number grows by one (the strike's local
+    midnights, from the server's tzdata), and what follows the last: "count" (more
+    midnights, one more day each) or "reload" (the wording changes then: the page asks
+    the server again)."""
+    if count.frozen:
+        return [], "count"
+    instants: list[dt.datetime] = []
+    at = now
+    if count.day is None:  # announced: day 1 comes at the first midnight it is counted
+        for _ in range(400):
+            at = next_local_midnight(strike.timezone, at)
+            if day_count(strike, at).day is not None:
+                return [at], "reload"
+        return [], "count"
+    for k in range(1, _AHEAD + 1):
+        at = next_local_midnight(strike.timezone, at)
+        later = day_count(strike, at)
+        if later.day != count.day + k or not _same_words(later, count):
+            return [*instants, at], "reload"
+        instants.append(at)
+    return instants, "count"
+
+
+def _counter(strike: Strike, count: DayCount, lang: str, now: dt.datetime) -> Markup:
+    """The day number, with the instants the browser moves it on at (embed.js)."""
+    number = count.day if count.day is not None else 0
     end = strike.stopped_on.isoformat() if strike.stopped_on else ""
     numbering = i18n.LANGUAGES[lang].numbering
+    instants, then = _next_instants(strike, count, now)
     return Markup(
-        '<time class="sw-n" datetime="{as_of}" data-start="{start}" data-tz="{tz}" '
-        'data-offset="{offset}" data-end="{end}" data-numbering="{numbering}">{n}</time>'
-    ).format(as_of=as_of.isoformat(), start=strike.start_date.isoformat(), tz=strike.timezone,
-             offset=strike.day_offset, end=end, numbering=numbering, n=number)
+        '<time class="sw-n" datetime="{as_of}" data-n="{n}" data-as-of="{as_of}" '
+        'data-next="{next}" data-then="{then}" data-tz="{tz}" data-end="{end}" '
+        'data-numbering="{numbering}"{hidden}>{shown}</time>'
+    ).format(hidden=Markup(" hidden") if count.day is None else "",
+             as_of=count.as_of.isoformat(), n=number, next=" ".join(iso(t) for t in instants),
+             then=then, tz=strike.timezone, end=end, numbering=numbering, shown=number)
 
 
 def _date(value: dt.date, lang: str) -> Markup:
@@ -183,7 +222,7 @@ def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict
     elif count.day is None:
         state = "announced"
     number = count.day if count.day is not None else 0
-    counter = _counter(strike, number, count.as_of, lang)
+    counter = _counter(strike, count, lang, now)
     since = _date(strike.start_date, lang)
     return {
         "slug": strike.slug,
