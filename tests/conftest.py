@@ -98,12 +98,21 @@ def upstream() -> Iterator[Upstream]:
     server.close()
 
 
+FIXTURE_STRIKES = ROOT / "tests" / "fixtures" / "strikes.toml"
+
+
+def copy_demo(target: Path) -> Path:
+    """The demo's config and posts, with the tests' own strikes file (fixed dates the
+    assertions name; the demo's truthful one is checked by tests/test_demo.py)."""
+    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("var"))
+    shutil.copyfile(FIXTURE_STRIKES, target / "strikes.toml")
+    return target
+
+
 @pytest.fixture
 def demo_dir(tmp_path: Path) -> Path:
     """A copy of the demo content, so tests can edit it freely."""
-    target = tmp_path / "demo"
-    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("var"))
-    return target
+    return copy_demo(tmp_path / "demo")
 
 
 @pytest.fixture

@@ -38,11 +38,14 @@ def test_day_numbers_follow_the_rule(client: falcon.testing.TestClient, clock: C
     zehra = client.simulate_get("/api/v1/strikes/zehra-kurtay").json
     today = clock.now.date()  # 12:00 UTC is the same date in Paris
     assert zehra["day"] == {
+        "state": "confirmed",
         "number": (today - ZEHRA_START).days + 1,
         "as_of": today.isoformat(),
         "final": False,
         "starts_in": None,
         "changes_at": "2025-07-24T22:00:00Z",  # midnight in Paris, summer time
+        "confirmed": {"date": "2025-07-13",
+                      "number": (dt.date(2025, 7, 13) - ZEHRA_START).days + 1},
     }
     akgul = client.simulate_get("/api/v1/strikes/ali-hasan-akgul").json
     assert akgul["day"]["number"] == 144
@@ -258,3 +261,14 @@ def test_only_ascii_digits_are_numbers(client: falcon.testing.TestClient, value:
     assert_problem(client.simulate_get("/api/v1/posts", query_string=f"limit={value}"), 400,
                    "limit")
     assert client.simulate_get("/embed/news", query_string=f"limit={value}").status_code == 400
+
+
+def test_health_counts_the_strikes_no_one_has_confirmed_lately(
+        client: falcon.testing.TestClient, clock: Clock) -> None:
+    # The demo's Zehra Kurtay was last confirmed on 13 July 2025, the collective strike
+    # on 15 July; confirm_every_days is 14.
+    assert client.simulate_get("/healthz").json["strikes_to_confirm"] == 0
+    clock.now = dt.datetime(2025, 7, 27, 12, 0, tzinfo=dt.UTC)  # 14 days after 13 July
+    assert client.simulate_get("/healthz").json["strikes_to_confirm"] == 1
+    clock.now = dt.datetime(2025, 7, 29, 12, 0, tzinfo=dt.UTC)
+    assert client.simulate_get("/healthz").json["strikes_to_confirm"] == 2

@@ -54,7 +54,8 @@ ARABIC_NAME = "زهرة كورتاي"
 def strike(**changes: object) -> Strike:
     base = Strike(slug="zehra-kurtay", name="Zehra Kurtay", country="FR", place="Paris",
                   timezone="Europe/Paris", start_date=dt.date(2025, 3, 3),
-                  kind=Kind.INDEFINITE, status=Status.ACTIVE)
+                  kind=Kind.INDEFINITE, status=Status.ACTIVE,
+                  last_confirmed=dt.date(2025, 7, 20))  # 4 days before NOW: confirmed
     return replace(base, **changes)  # type: ignore[arg-type]
 
 

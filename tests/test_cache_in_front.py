@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import DEMO, ROOT
+from tests.conftest import ROOT, copy_demo
 from tests.nginx import Nginx, check_conf, fetch, need_nginx
 from tests.servers import Gunicorn, cli, eventually
 
@@ -88,7 +88,7 @@ class Stack:
 def start_stack(folder: Path) -> Stack:
     need_nginx()
     demo = folder / "demo"
-    shutil.copytree(DEMO, demo, ignore=shutil.ignore_patterns("var"))
+    copy_demo(demo)
     synced = cli(demo / "widget.toml", "sync")
     assert synced.returncode == 0, synced.stderr
     access_log = folder / "access.log"
@@ -234,3 +234,27 @@ def test_the_example_as_a_whole_is_valid_nginx(tmp_path: Path) -> None:
     assert "__" not in text
     checked = check_conf(tmp_path / "nginx", text)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_a_typo_stays_a_404_page_and_a_removal_a_notice_through_the_cache(
+        stack: Stack) -> None:
+    """Issue 10, part 7: the cache keeps an unknown slug's 404 page as the service sent it
+    (a page the frame shows, with its CSP), for the 60 s of every 4xx, and never mixes
+    it up with a removed strike's notice."""
+    typo, removed = "/embed/strike/Zehra-Kurtay?lang=de", "/embed/strike/example-removed-strike"
+    answers = [stack.get(typo) for _ in range(3)]
+    for status, headers, body in answers:
+        assert status == 404
+        assert headers["content-type"] == "text/html; charset=utf-8"
+        assert headers["content-security-policy"].startswith("default-src 'none'")
+        assert headers["cache-control"] == "public, max-age=60"
+        assert b"There is no hunger strike at this address" in body
+        assert b'<html lang="de"' in body
+    assert [h["x-cache-status"] for _, h, _ in answers] == ["MISS", "HIT", "HIT"]
+    assert stack.origin_hits(typo) == ["404"]
+    status, headers, body = stack.get(removed)
+    assert status == 200 and b"This hunger strike is no longer listed" in body
+    assert b"There is no hunger strike at this address" not in body
+    # The badge of a typo is the neutral one, as for a removal: an image shows no page.
+    assert stack.get("/badge/strike/Zehra-Kurtay.svg")[::2] == \
+        stack.get("/badge/strike/example-removed-strike.svg")[::2]

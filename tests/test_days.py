@@ -16,9 +16,12 @@ UTC = dt.UTC
 
 
 def strike(**overrides: object) -> Strike:
+    # The arithmetic of day N is tested here with a count that never lapses (a strike
+    # with no confirmation is unverified after 45 days): see the rule's tests below.
     fields: dict[str, object] = dict(
         slug="s", name="N", country="FR", place="P", timezone="Europe/Paris",
-        start_date=dt.date(2025, 3, 3), kind=Kind.INDEFINITE, status=Status.ACTIVE)
+        start_date=dt.date(2025, 3, 3), kind=Kind.INDEFINITE, status=Status.ACTIVE,
+        unverified_after_days=100_000)
     fields.update(overrides)
     return Strike(**fields)  # type: ignore[arg-type]
 
@@ -164,3 +167,121 @@ def test_snapshot_local_dates_change_at_each_zones_midnight() -> None:
         ("2025-07-23T23:30:00Z", (d(2025, 7, 24), d(2025, 7, 24))),
     ]:
         assert snap.local_dates(at(when)) == expected, when
+
+
+# --- the confirmation rule: what a count says, and until when ----------------------------
+
+from widget.days import (  # noqa: E402 - the additions for the rule, kept together
+    COUNTING,
+    ConfirmationRule,
+    DayState,
+    changes_at,
+    start_of_day,
+)
+
+
+def confirmed(**overrides: object) -> Strike:
+    """A strike last confirmed on 13 July 2025 (day 133), under the default rule."""
+    return strike(**{"last_confirmed": dt.date(2025, 7, 13), "unverified_after_days": None,
+                     **overrides})
+
+
+@pytest.mark.parametrize("days, state, number, before", [
+    (0, DayState.CONFIRMED, 133, DayState.CONFIRMED),
+    (13, DayState.CONFIRMED, 146, DayState.CONFIRMED),
+    (14, DayState.UNCONFIRMED, 147, DayState.CONFIRMED),
+    (44, DayState.UNCONFIRMED, 177, DayState.UNCONFIRMED),
+    (45, DayState.UNVERIFIED, None, DayState.UNCONFIRMED),
+    (500, DayState.UNVERIFIED, None, DayState.UNVERIFIED),
+])
+def test_the_state_at_each_threshold(days: int, state: DayState, number: int | None,
+                                     before: DayState) -> None:
+    # 00:00:00 local time of that day: the state changes exactly at the local midnight.
+    now = start_of_day("Europe/Paris", dt.date(2025, 7, 13) + dt.timedelta(days=days))
+    count = day_count(confirmed(), now)
+    assert (count.state, count.day) == (state, number)
+    assert (count.confirmed_on, count.confirmed_day) == (dt.date(2025, 7, 13), 133)
+    assert (count.unconfirmed_since is not None) is (days >= 14)
+    assert day_count(confirmed(), now - dt.timedelta(seconds=1)).state is before
+
+
+def test_a_strike_sets_its_own_lapse_and_the_config_its_stages() -> None:
+    now = start_of_day("Europe/Paris", dt.date(2025, 7, 13) + dt.timedelta(days=50))
+    assert day_count(confirmed(), now).state is DayState.UNVERIFIED
+    assert day_count(confirmed(unverified_after_days=60), now).state is DayState.UNCONFIRMED
+    rule = ConfirmationRule(confirm_every_days=7, unverified_after_days=60)
+    week = start_of_day("Europe/Paris", dt.date(2025, 7, 20))
+    assert day_count(confirmed(), week, rule).state is DayState.UNCONFIRMED
+    assert day_count(confirmed(), week).state is DayState.CONFIRMED
+    assert day_count(confirmed(), now, rule).state is DayState.UNCONFIRMED
+
+
+def test_an_unknown_start_never_has_a_number() -> None:
+    s = confirmed(start_known=False, start_date=dt.date(2025, 7, 9))
+    for days in (0, 14, 45, 400):
+        count = day_count(s, start_of_day("Europe/Paris", dt.date(2025, 7, 13)
+                                          + dt.timedelta(days=days)))
+        assert count.day is None and count.confirmed_day is None
+        assert count.state is (DayState.UNVERIFIED if days >= 45 else DayState.START_UNKNOWN)
+    ended = replace_strike(s, status=Status.ENDED, outcome=Outcome.VICTORY,
+                           end_date=dt.date(2025, 8, 1))
+    final = day_count(ended, at("2026-01-01T12:00:00Z"))
+    assert (final.state, final.day, final.frozen) == (DayState.FINAL, None, True)
+
+
+def replace_strike(s: Strike, **changes: object) -> Strike:
+    from dataclasses import replace
+    return replace(s, **changes)  # type: ignore[arg-type]
+
+
+@given(
+    zone=st.sampled_from(ZONES),
+    start=st.dates(dt.date(2020, 1, 1), dt.date(2026, 1, 1)),
+    confirmed_after=st.integers(0, 200),
+    elapsed=st.timedeltas(dt.timedelta(0), dt.timedelta(days=400)),
+    offset=st.integers(-50, 50),
+    known=st.booleans(),
+    own=st.one_of(st.none(), st.integers(15, 100)),
+)
+def test_property_changes_at_is_the_next_change(zone: str, start: dt.date, confirmed_after: int,
+                                                elapsed: dt.timedelta, offset: int,
+                                                known: bool, own: int | None) -> None:
+    s = strike(timezone=zone, start_date=start, day_offset=offset, start_known=known,
+               last_confirmed=start + dt.timedelta(days=confirmed_after),
+               unverified_after_days=own)
+    now = dt.datetime.combine(start, dt.time(12), tzinfo=dt.UTC) + elapsed
+    count = day_count(s, now)
+    # Never a day below 1, and a number only where a count is told.
+    assert count.day is None or count.day >= 1
+    assert count.confirmed_day is None or count.confirmed_day >= 1
+    assert (count.day is not None) <= (count.state in COUNTING or count.state is DayState.FINAL)
+    if not known:
+        assert count.day is None and count.confirmed_day is None
+    # Nothing changes before changes_at; something does at it.
+    at_ = changes_at(s, now)
+    if at_ is None:
+        assert count.state in (DayState.UNVERIFIED, DayState.FINAL)
+        assert day_count(s, now + dt.timedelta(days=3000)) == count
+        return
+    assert now < at_ <= now + dt.timedelta(days=400)
+    assert day_count(s, at_ - dt.timedelta(seconds=1)) == count
+    assert day_count(s, at_) != count
+
+
+def test_start_of_day_where_midnight_is_skipped() -> None:
+    # Santiago moved from 00:00 to 01:00 on 7 September 2025: the day began at 01:00.
+    assert start_of_day("America/Santiago", dt.date(2025, 9, 7)).isoformat() == (
+        "2025-09-07T01:00:00-03:00")
+    assert start_of_day("Europe/Paris", dt.date(2025, 7, 13)).isoformat() == (
+        "2025-07-13T00:00:00+02:00")
+
+
+def test_which_strikes_need_confirming() -> None:
+    from widget.days import needs_confirming
+
+    when = start_of_day("Europe/Paris", dt.date(2025, 7, 27))  # 14 days after 13 July
+    assert needs_confirming(confirmed(), when)
+    assert not needs_confirming(confirmed(), when - dt.timedelta(seconds=1))
+    assert not needs_confirming(confirmed(status=Status.ENDED, outcome=Outcome.VICTORY,
+                                          end_date=dt.date(2025, 7, 20)), when)
+    assert not needs_confirming(confirmed(), when, ConfirmationRule(confirm_every_days=20))

@@ -84,7 +84,7 @@ def test_update_and_unset(demo_dir: Path) -> None:
     (["end", "zehra-kurtay", "--outcome", "released", "--date", "2024-01-01"],
      'strike "zehra-kurtay": end_date: 2024-01-01 is before start_date 2025-03-03'),
     (["update", "zehra-kurtay", "--timezone", "Paris"],
-     'strike "zehra-kurtay": timezone: \'Paris\' is not an IANA timezone'),
+     'strike "zehra-kurtay": timezone: \'Paris\' is not a canonical IANA timezone'),
 ])
 def test_an_invalid_edit_writes_nothing(demo_dir: Path, args: list[str], message: str) -> None:
     path = demo_dir / "strikes.toml"
@@ -290,7 +290,8 @@ def test_an_invalid_file_is_reported_line_by_line(demo_dir: Path, args: list[str
     assert code == 1, out
     lines = out.splitlines()
     assert lines[0] == (f'error: {path}:14: strike "zehra-kurtay": timezone: \'Paris\' '
-                        "is not an IANA timezone (Europe/Paris, Asia/Kolkata, …)")
+                        "is not a canonical IANA timezone that browsers know "
+                        "(Europe/Paris, Asia/Kolkata, …)")
     assert lines[1].startswith(f'error: {path}:30: strike "ali-hasan-akgul": country: ')
     assert lines[2].startswith("error: ") and lines[2].endswith("nothing was written")
     assert len(lines) == 3 and "Traceback" not in out

@@ -83,13 +83,15 @@ def test_ended_strike_says_how_it_ended(client: falcon.testing.TestClient) -> No
     html = client.simulate_get("/embed/strike/ali-hasan-akgul").text
     assert re.search(r'Released after <time class="sw-n"[^>]*data-end="2025-07-11"[^>]*>144'
                      r"</time> days of hunger strike", html)
-    assert ('From <time datetime="2025-02-18">February 18, 2025</time> to '
-            '<time datetime="2025-07-11">July 11, 2025</time>') in html
+    # A range as the language writes it (CLDR's interval formats, months in full).
+    assert '<span class="sw-range">February 18\u2009–\u2009July 11, 2025</span>' in html
 
 
-def test_unknown_strike_is_a_calm_notice(client: falcon.testing.TestClient) -> None:
-    result = client.simulate_get("/embed/strike/somebody-else", query_string="lang=fr")
-    # 200: the frame shows a page, and the host page logs no failed resource.
+def test_removed_strike_is_a_calm_notice(client: falcon.testing.TestClient) -> None:
+    result = client.simulate_get("/embed/strike/example-removed-strike",
+                                 query_string="lang=fr")
+    # 200: the frame shows a page, and the host page logs no failed resource. (A slug
+    # never listed is another matter: test_unknown_slug_is_not_a_removal, below.)
     assert result.status_code == 200
     assert '<html lang="fr"' in result.text
     assert "This hunger strike is no longer listed" not in result.text  # it is in French
@@ -341,3 +343,80 @@ def test_numbers_with_more_digits_than_their_range_needs_are_refused(
     assert client.simulate_get("/embed/news", query_string="limit=5").status_code == 200
     assert client.simulate_get("/", query_string="widget=news&height=000100").status_code == 400
     assert client.simulate_get("/", query_string="widget=news&height=100").status_code == 200
+
+
+# --- a typo is not a removal (issue 10, part 7) --------------------------------------------
+
+UNKNOWN_HEADING = "There is no hunger strike at this address"
+REMOVED_HEADING = "This hunger strike is no longer listed"
+
+
+def _assets_of(html: str) -> list[str]:
+    return re.findall(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"', html)
+
+
+@pytest.mark.parametrize("slug", ["Zehra-Kurtay", "zehra-kurtai", "zehra_kurtay", "nobody"])
+def test_unknown_slug_is_not_a_removal(client: falcon.testing.TestClient, slug: str) -> None:
+    """A slug never listed (a typo) is a 404, as in the API, and still a calm page the
+    frame shows and fits: the embed page's stylesheet and script (which sends the height
+    message), its CSP, the frame's language."""
+    result = client.simulate_get(f"/embed/strike/{slug}")
+    assert result.status_code == 404
+    assert result.headers["content-type"] == "text/html; charset=utf-8"
+    assert f'<h1 class="sw-heading">{UNKNOWN_HEADING}</h1>' in result.text
+    assert REMOVED_HEADING not in result.text
+    assert 'class="sw-notice sw-unknown" role="note"' in result.text
+    page = client.simulate_get("/embed/strike/zehra-kurtay")
+    assert _assets_of(result.text) == _assets_of(page.text) != []
+    assert default_assets()["embed.js"].url in _assets_of(result.text)
+    assert result.headers["content-security-policy"] == page.headers["content-security-policy"]
+    assert result.headers["access-control-allow-origin"] == "*"
+    # Kept briefly, like every 4xx: the editor may yet add a strike under this slug.
+    assert result.headers["cache-control"] == "public, max-age=60"
+    assert "expires" not in result.headers
+    assert client.simulate_head(f"/embed/strike/{slug}").status_code == 404
+    api = client.simulate_get(f"/api/v1/strikes/{slug}")
+    assert_problem(api, 404)
+
+
+def test_unknown_slug_page_follows_the_options(client: falcon.testing.TestClient) -> None:
+    result = client.simulate_get("/embed/strike/nobody", query_string="lang=ar&theme=dark")
+    assert result.status_code == 404
+    assert '<html lang="ar" dir="rtl" class="sw-theme-dark' in result.text
+    # A wrong option is still named, as on any embed page.
+    assert client.simulate_get("/embed/strike/nobody",
+                               query_string="theme=blue").status_code == 400
+
+
+def test_removed_and_unknown_slugs_stay_apart(client: falcon.testing.TestClient) -> None:
+    removed = client.simulate_get("/embed/strike/example-removed-strike")
+    assert removed.status_code == 200
+    assert REMOVED_HEADING in removed.text and UNKNOWN_HEADING not in removed.text
+    assert "max-age=300" in removed.headers["cache-control"]
+    assert client.simulate_get("/api/v1/strikes/example-removed-strike").status_code == 410
+    # Every unknown slug shares one rendering (made-up slugs push nothing out of the
+    # render cache), and it is not the removed strikes' one.
+    first = client.simulate_get("/embed/strike/made-up-1")
+    second = client.simulate_get("/embed/strike/made-up-2")
+    assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
+    assert first.content != removed.content
+    # The page itself never names the slug: nothing typed in an address is shown back.
+    assert "made-up-1" not in first.text
+
+
+@pytest.mark.parametrize("slug, api_status, reason", [
+    ("example-removed-strike", 410,
+     "the hunger strike 'example-removed-strike' was removed from the list on 2025-07-01"),
+    ("zehra-kurtai", 404, "no hunger strike is listed as 'zehra-kurtai'"),
+])
+def test_the_builder_and_the_api_tell_a_typo_from_a_removal(
+        client: falcon.testing.TestClient, slug: str, api_status: int, reason: str) -> None:
+    import html
+
+    api = assert_problem(client.simulate_get(f"/api/v1/strikes/{slug}"), api_status)
+    builder = client.simulate_get("/", query_string=f"strike={slug}")
+    assert builder.status_code == 400  # a choice the builder cannot make a snippet of
+    assert f'<span lang="en" dir="ltr">{reason}</span>' in html.unescape(builder.text)
+    assert ("removed from the list" in api["detail"]) == (api_status == 410)
+    embed = client.simulate_get(f"/embed/strike/{slug}")
+    assert embed.status_code == (200 if api_status == 410 else 404)

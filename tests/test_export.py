@@ -6,23 +6,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import shutil
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote_plus, urlsplit
+from zoneinfo import ZoneInfo
 
 import falcon.testing
 import orjson
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import DEMO, Upstream
+from tests.conftest import Upstream, copy_demo
 from tests.nginx import Nginx, check_conf, fetch, need_nginx, static_server
 from widget.assets import default_assets
 from widget.cli import main
 from widget.config import Config, load_config
+from widget.days import next_local_midnight
 from widget.export import (
     INDEX,
     MANIFEST,
@@ -30,6 +33,7 @@ from widget.export import (
     NGINX_SNIPPET,
     UNLISTED,
     ExportError,
+    Report,
     embed_option_sets,
     export,
 )
@@ -71,7 +75,7 @@ def demo_with_thumbnails(folder: Path) -> Config:
     (A file: feed cannot name file: images: content never makes the service read files.)
     """
     demo = folder / "demo"
-    shutil.copytree(DEMO, demo, ignore=shutil.ignore_patterns("var"))
+    copy_demo(demo)
     upstream = Upstream()
     try:
         upstream.set("/thumb.jpg", JPEG, Content_Type="image/jpeg")
@@ -142,7 +146,8 @@ def test_every_url_is_a_file_named_by_its_canonical_query(built: Built,
     sets = embed_option_sets()
     assert len(sets) == 3 * len(LANGUAGES) * 2 == len({s.query() for s in sets})
     embeds = [u for u in urls if u.startswith("/embed/")]
-    assert len(embeds) == len(sets) * (2 + len(SLUGS) + 1)  # news, strikes, each, unlisted
+    # news, strikes, each strike, a removed strike's notice, the page of a slug never listed
+    assert len(embeds) == len(sets) * (2 + len(SLUGS) + 2)
     for options in sets:
         assert options == EmbedOptions(theme=options.theme, lang=options.lang,
                                        layout=options.layout)
@@ -152,7 +157,9 @@ def test_every_url_is_a_file_named_by_its_canonical_query(built: Built,
         "/embed/news": "embed/news/" + INDEX,
         "/embed/strike/zehra-kurtay?theme=dark&lang=tr&layout=compact":
             "embed/strike/zehra-kurtay/theme=dark&lang=tr&layout=compact",
-        f"/embed/strike/{UNLISTED}?lang=ar": f"embed/strike/{UNLISTED}/lang=ar",
+        f"/embed/strike/{UNLISTED}?lang=ar": "_status/unknown/embed/strike/lang=ar",
+        "/embed/strike/example-removed-strike?lang=ar": "_status/removed/embed/strike/lang=ar",
+        "/embed/strike/example-removed-strike": f"_status/removed/embed/strike/{INDEX}",
         "/api/v1/strikes": "api/v1/strikes/" + INDEX,
         "/api/v1/strikes?status=all": "api/v1/strikes/status=all",
         "/api/v1/strikes/zehra-kurtay": "api/v1/strikes/zehra-kurtay/" + INDEX,
@@ -209,7 +216,7 @@ def test_the_files_hold_exactly_what_the_service_serves(built: Built,
     for item in sample:
         path, _, query = item["url"].partition("?")
         result = live.simulate_get(path, query_string=query or None)
-        assert result.status_code in (200, 410), item
+        assert result.status_code == item["status"], item
         assert (built.out / item["file"]).read_bytes() == result.content, item
         assert item["content_type"] == result.headers["content-type"]
 
@@ -320,7 +327,9 @@ def test_nginx_serves_the_files_with_the_services_headers(
             assert headers["cache-control"] == want.headers["cache-control"] == (
                 "public, max-age=31536000, immutable")
         elif any(k in url for k in ("/strike", "/badge/")):
-            assert headers["cache-control"].startswith("public, max-age=60, s-maxage=60")
+            # Built for a day that is over: the day number has changed since, so every
+            # copy is stale at once until the next build.
+            assert headers["cache-control"] == day_lifetime(built, time.time())[0], url
         else:
             assert headers["cache-control"] == want.headers["cache-control"], url
         # nginx's own ETags and conditional GET.
@@ -341,15 +350,20 @@ def test_nginx_answers_what_is_not_a_file_like_the_service(built: Built, served:
     # Unknown: 404, a problem document, CORS.
     for url in ("/api/v1/strikes/nobody", "/healthz", "/api/v1/posts?cursor=forged",
                 "/embed/accent.css?accent=c0392b", "/_status/404", "/export.json",
-                "/nginx-site.conf", f"/{MARKER}"):
+                "/nginx-site.conf", f"/{MARKER}", f"/_status/unknown/embed/strike/{INDEX}",
+                f"/_status/removed/embed/strike/{INDEX}"):
         status, headers, body = fetch(served.url + url)
         assert status == 404, url
         assert headers["content-type"] == "application/problem+json", url
         assert headers["access-control-allow-origin"] == "*"
-    # A strike that is not listed: the calm notice in the options' language.
-    notice = (built.out / f"embed/strike/{UNLISTED}/lang=de").read_bytes()
-    assert fetch(served.url + "/embed/strike/example-removed-strike?lang=de")[2] == notice
-    assert fetch(served.url + "/embed/strike/never-listed?lang=de")[2] == notice
+    # A removed strike: the calm notice in the options' language; a slug never listed
+    # (a typo) is not a removal: the page that says so, with 404 (test_a_typo_is_not_a_
+    # removal_for_nginx_either, below).
+    notice = (built.out / "_status/removed/embed/strike/lang=de").read_bytes()
+    assert fetch(served.url + "/embed/strike/example-removed-strike?lang=de")[::2] == (
+        200, notice)
+    unknown = (built.out / "_status/unknown/embed/strike/lang=de").read_bytes()
+    assert fetch(served.url + "/embed/strike/never-listed?lang=de")[::2] == (404, unknown)
     # Options not exported: the widget with its default options rather than a broken box.
     default = (built.out / "embed/news" / INDEX).read_bytes()
     assert fetch(served.url + "/embed/news?limit=3&images=off")[2] == default
@@ -392,3 +406,223 @@ def test_the_swap_without_renameat2(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     module.swap_in(new, old)
     assert (old / MARKER).read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+# --- lifetimes that end at the next local midnight (issue 10, part 6) ------------------------
+
+ZONES = ["Europe/Paris", "Asia/Kolkata", "Pacific/Kiritimati", "America/Havana"]
+STALE_AT_ONCE = "Thu, 01 Jan 1970 00:00:00 GMT"
+DAY_URLS = ["/api/v1/strikes", "/api/v1/strikes?status=all", "/api/v1/strikes/s0",
+            "/embed/strikes", "/embed/strike/s1?lang=de", "/badge/strike/s2.svg",
+            "/badge/strike/s3.png?style=flat-square", "/feeds/strikes.atom"]
+
+
+def day_lifetime(built: Built, at: float, max_age: int = 60) -> tuple[str, str | None]:
+    """(Cache-Control, Expires) of an answer with a day number served at `at`: fresh for
+    `max_age` seconds until that many seconds before the build's next local midnight,
+    stale at once from then until the next build."""
+    sie = built.config.stale_if_error
+    fresh = f"public, max-age={max_age}, s-maxage={max_age}, stale-if-error={sie}"
+    if built.manifest["changes_at"] is None:
+        return fresh, None
+    midnight = dt.datetime.fromisoformat(built.manifest["changes_at"])
+    if at >= midnight.timestamp() - max_age:
+        return f"public, max-age=0, s-maxage=0, stale-if-error={sie}", STALE_AT_ONCE
+    return fresh, format_datetime(midnight, usegmt=True)
+
+
+def counting_strikes(now: dt.datetime) -> str:
+    """A strike per zone, confirmed yesterday there (so counting), and one that ended."""
+    text = ""
+    for n, zone in enumerate(ZONES):
+        today = now.astimezone(ZoneInfo(zone)).date()
+        text += (f'[strike.s{n}]\nname = "Striker {n}"\ncountry = "FR"\nplace = "P"\n'
+                 f'timezone = "{zone}"\nstart_date = {today - dt.timedelta(days=20)}\n'
+                 f'kind = "indefinite"\nstatus = "active"\n'
+                 f"last_confirmed = {today - dt.timedelta(days=1)}\n\n")
+    return text + ('[strike.done]\nname = "Done"\ncountry = "TR"\nplace = "P"\n'
+                   'timezone = "Pacific/Pago_Pago"\nstart_date = 2025-01-01\n'
+                   'end_date = 2025-02-01\nkind = "indefinite"\nstatus = "ended"\n'
+                   'outcome = "released"\n\n[removed.gone]\nremoved_on = 2025-03-01\n')
+
+
+def quiet_now(margin: float = 240) -> dt.datetime:
+    """The real time, unless a midnight of ZONES is due within `margin` seconds: then
+    just after it (nginx goes by the real clock, so the test must not straddle one)."""
+    while True:
+        now = dt.datetime.now(dt.UTC)
+        left = min(next_local_midnight(z, now) for z in ZONES) - now
+        if left.total_seconds() > margin:
+            return now
+        time.sleep(left.total_seconds() + 1)
+
+
+@dataclass
+class Counting:
+    built: Built
+    report: Report
+    nginx: Nginx
+    now: dt.datetime
+    midnight: dt.datetime  # the first local midnight of ZONES after `now`
+
+
+@pytest.fixture(scope="module")
+def counting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Counting]:
+    """Strikes that count today, exported now and served by a real nginx."""
+    need_nginx()
+    folder = tmp_path_factory.mktemp("counting")
+    now = quiet_now()
+    strikes = folder / "strikes.toml"
+    strikes.write_text(counting_strikes(now))
+    config = Config(database=folder / "store.sqlite3", strikes_file=strikes,
+                    root=folder).with_(base_url=BASE)
+    with Store(config.database) as store:
+        assert sync_strikes(config, store).ok
+    out = folder / "site"
+    report = export(config, out, now=now)
+    built = Built(config, out, orjson.loads((out / MANIFEST).read_bytes()))
+    server = Nginx(folder / "nginx", static_server(out))
+    try:
+        yield Counting(built, report, server, now,
+                       min(next_local_midnight(z, now) for z in ZONES))
+    finally:
+        server.stop()
+
+
+def test_the_export_knows_its_next_local_midnight(counting: Counting) -> None:
+    assert counting.report.changes_at == counting.midnight
+    assert counting.built.manifest["changes_at"] == counting.midnight.isoformat()
+    assert f"day numbers change at {counting.midnight:%Y-%m-%d %H:%M:%S} UTC" \
+        in counting.report.summary()
+    snippet = (counting.built.out / NGINX_SNIPPET).read_text()
+    assert f"# Day numbers change next at {counting.midnight:%Y-%m-%d %H:%M:%S} UTC" in snippet
+
+
+@pytest.mark.server  # the `counting` nginx
+def test_day_numbers_are_fresh_briefly_and_never_past_the_midnight(counting: Counting) -> None:
+    for url in DAY_URLS:
+        status, headers, body = fetch(counting.nginx.url + url)
+        assert status == 200, url
+        cache, expires = day_lifetime(counting.built, time.time())
+        assert (headers["cache-control"], headers["expires"]) == (cache, expires), url
+        assert cache.startswith("public, max-age=60, s-maxage=60,")
+        assert parsedate_to_datetime(expires) == counting.midnight
+        date = parsedate_to_datetime(headers["date"])
+        assert date + dt.timedelta(seconds=60) <= counting.midnight
+        again = fetch(counting.nginx.url + url, **{"If-None-Match": headers["etag"]})
+        assert (again[0], again[1]["cache-control"], again[1]["expires"]) == (
+            304, cache, expires), url
+    # Answers without a day number keep the service's lifetimes, and no Expires.
+    status, headers, _ = fetch(counting.nginx.url + "/embed/news")
+    assert status == 200 and "expires" not in headers
+    assert headers["cache-control"].startswith("public, max-age=300, s-maxage=600")
+
+
+@pytest.mark.server  # an nginx of its own
+def test_from_max_age_before_the_midnight_copies_are_stale_at_once(
+        counting: Counting, tmp_path: Path) -> None:
+    """A lifetime of the usual length would now pass the midnight: revalidate instead.
+    (With the real clock, the window is made to have begun by a --day-max-age longer
+    than what is left of the day.)"""
+    left = (counting.midnight - counting.now).total_seconds()
+    max_age = int(left) + 60
+    out = tmp_path / "site"
+    report = export(counting.built.config, out, now=counting.now, day_max_age=max_age)
+    assert report.changes_at == counting.midnight
+    built = Built(counting.built.config, out, orjson.loads((out / MANIFEST).read_bytes()))
+    server = Nginx(tmp_path / "nginx", static_server(out))
+    try:
+        for url in DAY_URLS:
+            status, headers, _ = fetch(server.url + url)
+            assert status == 200, url
+            assert (headers["cache-control"], headers["expires"]) == (
+                "public, max-age=0, s-maxage=0, stale-if-error=86400", STALE_AT_ONCE), url
+            assert day_lifetime(built, time.time(), max_age)[1] == STALE_AT_ONCE
+    finally:
+        server.stop()
+
+
+@pytest.mark.server  # the `served` nginx
+def test_after_the_midnight_and_until_the_next_build_copies_are_stale_at_once(
+        built: Built, served: Nginx) -> None:
+    """The fixture's export was built for 24 July 2025: its day numbers are long over."""
+    assert built.manifest["changes_at"] is not None
+    assert dt.datetime.fromisoformat(built.manifest["changes_at"]) < dt.datetime.now(dt.UTC)
+    for url in ("/api/v1/strikes/zehra-kurtay", "/embed/strike/zehra-kurtay?lang=de",
+                "/badge/strike/zehra-kurtay.svg", "/embed/strikes?theme=dark"):
+        status, headers, _ = fetch(served.url + url)
+        assert status == 200, url
+        assert headers["cache-control"] == "public, max-age=0, s-maxage=0, stale-if-error=86400"
+        assert headers["expires"] == STALE_AT_ONCE
+
+
+def test_the_clock_test_nginx_runs_is_at_or_after_exactly() -> None:
+    """nginx has no arithmetic: the snippet compares $msec (seconds.milliseconds) with
+    the start of the window by a regular expression. It matches exactly the instants at
+    or after it, whatever the digits."""
+    import re
+
+    from widget.export.nginx import at_or_after
+
+    rng = random.Random(10)
+    bounds = [0, 1, 9, 10, 99, 100, 1_000_000_000, 1_767_225_600, 1_799_999_999,
+              9_999_999_999, *(rng.randrange(10**11) for _ in range(200))]
+    for bound in bounds:
+        pattern = re.compile(at_or_after(bound))
+        near = [bound - 1, bound, bound + 1, bound * 10, bound // 10, 10 ** len(str(bound))]
+        near += [rng.randrange(2 * bound + 2) for _ in range(30)]
+        for value in (v for v in near if v >= 0):
+            msec = f"{value}.{rng.randrange(1000):03d}"
+            assert bool(pattern.search(msec)) == (value >= bound), (bound, msec)
+
+
+# --- a typo is not a removal, for nginx either (issue 10, part 7) ----------------------------
+
+
+@pytest.mark.server  # the `served` nginx
+@pytest.mark.parametrize("url, file", [
+    ("/embed/strike/Zehra-Kurtay", INDEX),
+    ("/embed/strike/zehra-kurtai?lang=ar&layout=compact", "lang=ar&layout=compact"),
+    ("/embed/strike/nobody/", INDEX),
+    ("/embed/strike/nobody?limit=3", INDEX),  # options not exported: the default ones
+    ("/embed/strike/nobody?../../../nginx-site.conf", INDEX),
+])
+def test_a_typo_is_not_a_removal_for_nginx_either(
+        built: Built, served: Nginx, live: falcon.testing.TestClient, url: str,
+        file: str) -> None:
+    status, headers, body = fetch(served.url + url)
+    assert status == 404, url
+    assert body == (built.out / "_status/unknown/embed/strike" / file).read_bytes()
+    assert b"There is no hunger strike at this address" in body or b'lang="ar"' in body
+    # The same page as the service's, with the service's headers: a page the frame shows.
+    path, _, query = url.partition("?")
+    if "limit" not in query and ".." not in query and not path.endswith("/"):
+        want = live.simulate_get(path, query_string=query or None)
+        assert (want.status_code, want.content) == (404, body)
+        for name in SAME_HEADERS + ("cache-control",):
+            assert headers.get(name) == want.headers.get(name), name
+    assert headers["content-security-policy"].startswith("default-src 'none'")
+    assert fetch(served.url + url, method="HEAD")[0] == 404
+
+
+@pytest.mark.server  # the `served` nginx
+def test_removed_strikes_keep_their_notice_and_badges_stay_neutral(
+        built: Built, served: Nginx, live: falcon.testing.TestClient) -> None:
+    for query in ("", "?lang=de", "?theme=dark&lang=tr&layout=compact", "?limit=3"):
+        url = "/embed/strike/example-removed-strike" + query
+        status, headers, body = fetch(served.url + url)
+        # Options not exported (here one the page does not even take): the default ones.
+        exported = "limit" not in query
+        want = live.simulate_get("/embed/strike/example-removed-strike",
+                                 query_string=query.lstrip("?") if exported else None)
+        assert (status, body) == (200, want.content), url
+        assert body == (built.out / "_status/removed/embed/strike"
+                        / (query.lstrip("?") if exported and query else INDEX)).read_bytes()
+        assert headers["cache-control"] == want.headers["cache-control"]  # no day number
+        assert "expires" not in headers
+    # A badge cannot show a page: removed or never listed, the same neutral image (200).
+    neutral = fetch(served.url + "/badge/strike/example-removed-strike.svg?lang=de")
+    typo = fetch(served.url + "/badge/strike/Zehra-Kurtay.svg?lang=de")
+    assert neutral[0] == typo[0] == 200 and neutral[2] == typo[2]
+    assert typo[2] == live.simulate_get("/badge/strike/zehra-kurtai.svg",
+                                        query_string="lang=de").content

@@ -356,3 +356,11 @@ def test_a_damaged_copy_with_a_good_database_serves_the_database(synced: Config,
     assert len(slugs(app)) == 3
     status, body = health(app)
     assert status == 503 and body["problems"][0]["part"] == "copy"
+
+
+def test_status_lists_the_strikes_to_confirm(synced: Config) -> None:
+    # Run today: the demo's running strikes were last confirmed in July 2025.
+    result = cli(synced.root / "widget.toml", "status")
+    lines = [line for line in result.stdout.splitlines() if line.startswith("confirm")]
+    assert lines and all("strike confirm" in line for line in lines), result.stdout
+    assert not any("ali-hasan-akgul" in line for line in lines)  # ended: nothing to confirm

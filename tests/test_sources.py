@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import orjson
 import pytest
 
 from tests.conftest import MakeConfig, Reply, Upstream
@@ -18,8 +19,11 @@ from widget.sync import sync_all
 def wordpress_site(upstream: Upstream, count: int = 7, per_page: int = 3,
                    prefix: str = "/wp-json/wp/v2/posts") -> None:
     bodies = pages(upstream.url, count, per_page)
+    ids = sorted(post["id"] for page in bodies for post in orjson.loads(page))
 
     def answer(query: dict[str, str]) -> Reply:
+        if query.get("_fields") == "id":  # the list of public posts, for takedowns
+            return id_page(ids, query)
         assert query["_embed"] == "1"
         page = int(query.get("page", "1"))
         if page > len(bodies):
@@ -29,6 +33,14 @@ def wordpress_site(upstream: Upstream, count: int = 7, per_page: int = 3,
             "X-WP-Total": str(count), "X-WP-TotalPages": str(len(bodies))})
 
     upstream.handle(prefix if prefix != "/" else "/", answer)
+
+
+def id_page(ids: list[int], query: dict[str, str]) -> Reply:
+    """A page of `?_fields=id` as WordPress answers it (X-WP-Total, X-WP-TotalPages)."""
+    size, page = int(query.get("per_page", "10")), int(query.get("page", "1"))
+    chunk = ids[(page - 1) * size:page * size]
+    return Reply(orjson.dumps([{"id": n} for n in chunk]), 200, {
+        "X-WP-Total": str(len(ids)), "X-WP-TotalPages": str(max(-(-len(ids) // size), 1))})
 
 
 def sync(config, store):  # type: ignore[no-untyped-def]
@@ -46,7 +58,8 @@ def serve_thumbnails(upstream: Upstream, count: int) -> None:
 
 
 def api_hits(upstream: Upstream) -> list[str]:
-    return [h for h in upstream.hits if "/wp-content/" not in h]
+    """The requests for pages of posts (not for thumbnails, ids or the site's timezone)."""
+    return [h for h in upstream.hits if "_embed=1" in h]
 
 
 def test_wordpress_rest_with_paging_and_featured_media(upstream: Upstream,
@@ -300,3 +313,152 @@ def test_every_source_type_the_config_accepts_has_a_reader() -> None:
     from widget.sources import READERS
 
     assert set(READERS) == set(SOURCE_TYPES)
+
+
+# --- takedowns, one row per URL, terms and titles --------------------------------------
+
+
+class Site:
+    """A WordPress REST API whose posts a test can take down, paged like the real one."""
+
+    def __init__(self, upstream: Upstream, count: int, per_page: int) -> None:
+        from tests.wordpress import wp_post
+
+        start = dt.datetime(2025, 7, 15, 10, 0)
+        self.posts = [wp_post(500 - i, title=f"News {i}", when=start - dt.timedelta(hours=i),
+                              site=upstream.url, image=False) for i in range(count)]
+        self.per_page = per_page
+        self.list_status = 200
+        self.drift = 0  # added to X-WP-Total from the second page on (posts moving)
+        upstream.handle("/wp-json/wp/v2/posts", self.answer)
+
+    def answer(self, query: dict[str, str]) -> Reply:
+        page = int(query.get("page", "1"))
+        if query.get("_fields") == "id":
+            if self.list_status != 200:
+                return Reply(b"<b>Fatal error</b>", self.list_status)
+            reply = id_page(sorted(p["id"] for p in self.posts), query)
+            if page > 1:
+                reply.headers["X-WP-Total"] = str(len(self.posts) + self.drift)
+            return reply
+        size = self.per_page
+        chunk = self.posts[(page - 1) * size:page * size]
+        return Reply(orjson.dumps(chunk), 200, {
+            "X-WP-Total": str(len(self.posts)),
+            "X-WP-TotalPages": str(max(-(-len(self.posts) // size), 1))})
+
+
+def stored_ids(config) -> list[str]:  # type: ignore[no-untyped-def]
+    with Store(config.database) as store:
+        return sorted(p.id for p in store.read_all()[1])
+
+
+def test_wordpress_takedowns_reach_posts_older_than_the_pages_read(
+        upstream: Upstream, make_config: MakeConfig) -> None:
+    site = Site(upstream, count=6, per_page=2)
+    config = make_config([SourceConfig("org", "wordpress", upstream.url)],
+                         wordpress_max_pages=1)
+    with Store(config.database) as store:
+        for n in range(3):  # three syncs that see pages 1 only: store all six first
+            site.per_page = 2 * (n + 1)
+            sync(config, store)
+    assert len(stored_ids(config)) == 6
+    site.per_page = 2
+    del site.posts[4]  # "News 4": far older than the page a sync reads
+    with Store(config.database) as store:
+        result = sync(config, store)["org"]
+    assert result.ok and result.detail.startswith("5 posts (1 taken down upstream)"), result
+    assert "org-496" not in stored_ids(config) and len(stored_ids(config)) == 5
+    lists = [h for h in upstream.hits if "_fields=id" in h]
+    assert lists and all("per_page=100" in h and "orderby=id" in h for h in lists)
+
+
+@pytest.mark.parametrize("trouble", ["list fails", "list moves", None])
+def test_a_list_of_ids_that_is_not_whole_takes_nothing_down(
+        upstream: Upstream, make_config: MakeConfig, trouble: str | None) -> None:
+    site = Site(upstream, count=250, per_page=100)
+    config = make_config([SourceConfig("org", "wordpress", upstream.url)],
+                         wordpress_max_pages=1, fetch_max_bytes=50_000_000)
+    with Store(config.database) as store:
+        sync(config, store)
+        del site.posts[:100]  # the 100 posts stored are gone upstream, but the list…
+        if trouble == "list fails":
+            site.list_status = 500
+        elif trouble == "list moves":
+            site.drift = 1
+        result = sync(config, store)["org"]
+        _, posts, _, _ = store.read_all()
+    assert result.ok, result.detail
+    if trouble is None:  # a whole list: they go
+        assert len(posts) == 100 and "(100 taken down upstream)" in result.detail
+    else:
+        assert len(posts) == 200 and "no post was taken down" in result.detail
+
+
+def test_feed_tags_and_categories_stay_apart_where_the_feed_tells(
+        upstream: Upstream, make_config: MakeConfig) -> None:
+    import falcon.testing
+
+    from widget.http.app import create_app
+
+    item = ("<item><title>{title}</title><link>https://org.example/{n}/</link>"
+            "<pubDate>0{n} Jul 2025 10:00:00 +0000</pubDate>{terms}</item>")
+    told = ('<category domain="category">Turkey</category>'
+            '<category domain="post_tag">Hunger strike</category>'
+            '<category domain="https://org.example/tag/">Zehra Kurtay</category>'
+            '<category domain="https://org.example/category/news/">News</category>')
+    untold = "<category>Turkey</category><category>Zehra Kurtay</category>"
+    feed = RSS.format(items=item.format(n=1, title="Told&#160;apart", terms=told)
+                      + item.format(n=2, title="Not\u00a0told", terms=untold))
+    upstream.set("/feed/", feed)
+    upstream.set("/atom", ATOM.replace(
+        '<category term="Solidarität"/>',
+        '<category term="Solidarität" scheme="https://org.example/de/tag/"/>'
+        '<category term="Frankreich" scheme="https://org.example/de/category/"/>'))
+    config = make_config([SourceConfig("rss", "feed", upstream.url + "/feed/"),
+                          SourceConfig("atom", "feed", upstream.url + "/atom")])
+    with Store(config.database) as store:
+        sync(config, store)
+        posts = {p.title: p for p in store.read_all()[1]}
+        client = falcon.testing.TestClient(create_app(config, store=store))
+        by_category = client.simulate_get("/api/v1/posts?category=turkey").json["posts"]
+        by_tag = client.simulate_get("/api/v1/posts?tag=zehra-kurtay").json["posts"]
+    told_post, untold_post = posts["Told\u00a0apart"], posts["Not\u00a0told"]
+    atom_post = posts["Hungerstreik Tag 10"]
+    assert told_post.categories == ("Turkey", "News")
+    assert told_post.tags == ("Hunger strike", "Zehra Kurtay")
+    assert (untold_post.categories, untold_post.tags) == (("Turkey", "Zehra Kurtay"), ())
+    assert (atom_post.categories, atom_post.tags) == (("Frankreich",), ("Solidarität",))
+    assert [p["url"] for p in by_category] == ["https://org.example/2/",
+                                               "https://org.example/1/"]
+    assert [p["url"] for p in by_tag] == ["https://org.example/1/"]
+    # Titles keep their no-break spaces, as a character or an entity (the keys above).
+
+
+def test_check_warns_when_two_sources_are_the_same_site(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from widget.cli import main
+
+    (tmp_path / "strikes.toml").write_text("")
+    config = tmp_path / "widget.toml"
+    config.write_text("""strikes_file = "strikes.toml"
+[[sources]]
+name = "news"
+type = "feed"
+url = "https://www.org.example/feed/"
+[[sources]]
+name = "site"
+type = "wordpress"
+url = "https://org.example"
+[[sources]]
+name = "ally"
+type = "feed"
+url = "https://ally.example/feed/"
+""")
+    result = CliRunner().invoke(main, ["--config", str(config), "check"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: sources 'news' (feed), 'site' (wordpress) are the same site "
+                        "(org.example): a post both offer is stored and shown once, from "
+                        "'site'"]

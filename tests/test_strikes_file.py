@@ -61,7 +61,8 @@ def replace(old: str, new: str) -> str:
     ('start_date = 2025-03-03', 'start_date = 2025-03-03T10:00:00',
      'strikes.toml:7: strike "zehra-kurtay": start_date: must be a TOML date'),
     ('timezone = "Europe/Paris"', 'timezone = "Paris"',
-     'strikes.toml:6: strike "zehra-kurtay": timezone: \'Paris\' is not an IANA timezone'),
+     'strikes.toml:6: strike "zehra-kurtay": timezone: \'Paris\' is not a canonical IANA '
+     'timezone that browsers know'),
     ('country = "FR"', 'country = "XX"',
      'strikes.toml:4: strike "zehra-kurtay": country: \'XX\' is not an ISO 3166-1'),
     ('country = "FR"', 'country = "France"',
@@ -323,3 +324,111 @@ def test_the_reading_finds_every_header_and_key() -> None:
                                   "a = " + "{b=" * 3000 + "1" + "}" * 3000])
 def test_deep_nesting_is_refused_not_a_crash(text: str) -> None:
     assert errors(text)[0].startswith("strikes.toml:1: not valid TOML")
+
+
+# --- The counter's fields and dates (honest counters) ----------------------------------------
+
+NOW = dt.datetime(2025, 7, 24, 12, 0, tzinfo=dt.UTC)
+
+
+def errors_at(text: str, **options: object) -> list[str]:
+    with pytest.raises(StrikesFileError) as info:
+        parse_strikes(text, file="strikes.toml", now=NOW, **options)  # type: ignore[arg-type]
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize("zone, expected", [
+    ("localtime", "'localtime' is not a canonical IANA timezone that browsers know "
+                  "(Europe/Paris, Asia/Kolkata, …)"),
+    ("Factory", "'Factory' is not a canonical IANA timezone that browsers know "
+                "(Europe/Paris, Asia/Kolkata, …)"),
+    ("EST5EDT", "'EST5EDT' is not a canonical IANA timezone that browsers know "
+                "(Europe/Paris, Asia/Kolkata, …)"),
+    ("Asia/Calcutta", "'Asia/Calcutta' is an old name of the IANA timezone 'Asia/Kolkata': "
+                      "write 'Asia/Kolkata'"),
+])
+def test_only_canonical_timezones(zone: str, expected: str) -> None:
+    found = errors_at(replace('timezone = "Europe/Paris"', f'timezone = "{zone}"'))
+    assert found == [f'strikes.toml:6: strike "zehra-kurtay": timezone: {expected}']
+
+
+@pytest.mark.parametrize("offset", [-1, -10_000])
+def test_day_offset_can_never_make_a_day_below_one(offset: int) -> None:
+    found = errors_at(replace("last_confirmed = 2025-07-13", f"day_offset = {offset}"))
+    assert found == [f'strikes.toml:11: strike "zehra-kurtay": day_offset: {offset} would make '
+                     "the first days of the strike day 0 or less; move start_date to the "
+                     "organisation's day 1 instead"]
+    ok = parse_strikes(replace("last_confirmed = 2025-07-13", "day_offset = 0"), now=NOW)
+    assert ok[0].day_offset == 0
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    # An ended strike that has not started yet.
+    ("start_date = 2025-02-18", "start_date = 2025-08-01",
+     'strikes.toml:18: strike "ali-hasan-akgul": start_date: 2025-08-01 is after today '
+     '(2025-07-24 in Europe/Istanbul): a strike that is "ended" has started'),
+    # ... which is also after its end: both are said.
+    ("start_date = 2025-02-18", "start_date = 2025-08-01",
+     'strikes.toml:19: strike "ali-hasan-akgul": end_date: 2025-07-11 is before start_date '
+     "2025-08-01"),
+    ("end_date = 2025-07-11", "end_date = 2025-07-25",
+     'strikes.toml:19: strike "ali-hasan-akgul": end_date: 2025-07-25 is after today '
+     '(2025-07-24 in Europe/Istanbul): set status "ended" once it has happened'),
+    ("last_confirmed = 2025-07-13", "last_confirmed = 2025-07-25",
+     'strikes.toml:11: strike "zehra-kurtay": last_confirmed: 2025-07-25 is after today '
+     "(2025-07-24 in Europe/Paris)"),
+    ("last_confirmed = 2025-07-13", "start_known = 0",
+     'strikes.toml:11: strike "zehra-kurtay": start_known: must be true or false'),
+    ("last_confirmed = 2025-07-13", 'start_known = "false"',
+     'strikes.toml:11: strike "zehra-kurtay": start_known: must be true or false'),
+    ("last_confirmed = 2025-07-13", "start_known = false\nday_offset = 3",
+     'strikes.toml:12: strike "zehra-kurtay": day_offset: no day number is shown when '
+     "start_known = false"),
+    ('status = "active"', 'status = "announced"\nstart_known = false',
+     'strikes.toml:10: strike "zehra-kurtay": start_known: an announced strike has its start '
+     "date"),
+    ("last_confirmed = 2025-07-13", "unverified_after_days = 1",
+     'strikes.toml:11: strike "zehra-kurtay": unverified_after_days: must be a whole number '
+     "from 2 to 3650, not 1"),
+    ("last_confirmed = 2025-07-13", 'unverified_after_days = "60"',
+     'strikes.toml:11: strike "zehra-kurtay": unverified_after_days: must be a whole number'),
+])
+def test_counter_mistakes_name_file_line_and_field(old: str, new: str, expected: str) -> None:
+    found = errors_at(replace(old, new))
+    assert any(e.startswith(expected) for e in found), found
+
+
+def test_a_dated_edit_is_checked_in_the_strikes_own_timezone() -> None:
+    # 21:30 UTC on 24 July is already 25 July in Istanbul (UTC+3), not in Paris (UTC+2).
+    late = dt.datetime(2025, 7, 24, 21, 30, tzinfo=dt.UTC)
+    text = replace("end_date = 2025-07-11", "end_date = 2025-07-25")
+    assert parse_strikes(text, now=late)[1].end_date == dt.date(2025, 7, 25)
+    text = replace("last_confirmed = 2025-07-13", "last_confirmed = 2025-07-25")
+    with pytest.raises(StrikesFileError):
+        parse_strikes(text, now=late)
+
+
+def test_a_strikes_own_unverified_after_days_exceeds_the_configs_confirm_every_days() -> None:
+    text = replace("last_confirmed = 2025-07-13", "unverified_after_days = 14")
+    # Without the config (the parser alone), only the range is checked.
+    assert parse_strikes(text, now=NOW)[0].unverified_after_days == 14
+    assert errors_at(text, confirm_every_days=14) == [
+        'strikes.toml:11: strike "zehra-kurtay": unverified_after_days: 14 must be more than '
+        "confirm_every_days (14, the config's)"]
+    assert parse_strikes(text, now=NOW, confirm_every_days=13)[0].unverified_after_days == 14
+
+
+def test_start_known_parses() -> None:
+    strikes = parse_strikes(replace("last_confirmed = 2025-07-13",
+                                    "last_confirmed = 2025-07-13\nstart_known = false"), now=NOW)
+    assert strikes[0].start_known is False and strikes[1].start_known is True
+    assert parse_strikes(replace("last_confirmed = 2025-07-13", "start_known = true"),
+                         now=NOW)[0].start_known is True
+
+
+def test_the_demo_strikes_file_parses() -> None:
+    from tests.conftest import DEMO
+    from widget.strikes import load_file
+
+    parsed = load_file(DEMO / "strikes.toml", confirm_every_days=14)
+    assert parsed.strikes and all(s.timezone for s in parsed.strikes)

@@ -11,11 +11,12 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import FIXTURE_STRIKES, copy_demo
 from widget.cli import main
 from widget.strikes import StrikesFileError, parse_file
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
-GOOD = (DEMO / "strikes.toml").read_text()
+GOOD = FIXTURE_STRIKES.read_text()
 
 # Pieces a broken or hostile file is made of: TOML syntax, line breaks TOML does and
 # does not count, escapes, brackets that urllib cannot split, nested tables.
@@ -135,7 +136,7 @@ def assert_clean(result: Result) -> None:
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("pristine") / "demo"
-    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("var"))
+    copy_demo(target)
     return target
 
 

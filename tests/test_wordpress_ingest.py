@@ -15,6 +15,7 @@ from tests.conftest import MakeConfig, Upstream
 from tests.peers import WordPress, wordpress  # noqa: F401 - the session fixture
 from widget.config import SourceConfig
 from widget.model import Post
+from widget.sources import read_source
 from widget.store import Store
 from widget.sync import sync_all
 
@@ -71,3 +72,56 @@ def test_the_featured_image_is_copied_from_the_site_itself(
     day = next(p for p in posts if p.title.startswith("14 July 2025"))
     assert day.image is not None and day.image.local is not None
     assert day.image.local.startswith("/media/")
+
+
+# --- one post, one row; titles; terms --------------------------------------------------
+
+
+@pytest.mark.parametrize("feed_first", [False, True])
+def test_a_wordpress_and_a_feed_source_of_one_site_store_each_post_once(
+        wordpress: WordPress, make_config: MakeConfig, feed_first: bool) -> None:  # noqa: F811
+    rest = SourceConfig("wp", "wordpress", wordpress.url, "en")
+    feed = SourceConfig("wpfeed", "feed", wordpress.url + "/feed/", "en")
+    config = make_config([feed, rest] if feed_first else [rest, feed])
+    with Store(config.database) as store:
+        for _ in range(2):  # and a second sync changes nothing of that
+            results = {r.name: r for r in sync_all(config, store)}
+            _, posts, _, sources = store.read_all()
+    urls = [p.url for p in posts]
+    assert len(urls) == len(set(urls)) >= 12
+    # The richer REST record keeps every post, whichever source came first.
+    assert {p.source for p in posts} == {"wp"}
+    assert {f"wp-{n}" for n in range(4, 16)} <= {p.id for p in posts}  # the demo's 12
+    assert results["wpfeed"].detail.startswith(
+        f"0 posts ({len(posts)} shown from another source with the same URL)")
+    assert results["wp"].detail.startswith(f"{len(posts)} posts, ")
+    assert {s.name: s.posts for s in sources if s.name != "strikes-file"} == {
+        "wp": len(posts), "wpfeed": 0}
+
+
+DEMO_TITLES = {
+    "14 July 2025: Solidarity Day for hungerstriking\u00a0prisoners",
+    "Struggle against expulsion for right to\u00a0residence",
+}
+
+
+@pytest.mark.parametrize("kind, path", [("wordpress", ""), ("feed", "/feed/")])
+def test_titles_keep_their_no_break_spaces(wordpress: WordPress, make_config: MakeConfig,  # noqa: F811
+                                           kind: str, path: str) -> None:
+    posts = synced_posts([SourceConfig("wp", kind, wordpress.url + path, "en")], make_config)
+    assert DEMO_TITLES <= {p.title for p in posts}
+
+
+def test_wordpress_tags_stay_tags_and_its_feed_cannot_tell(
+        wordpress: WordPress, make_config: MakeConfig) -> None:  # noqa: F811
+    config = make_config()
+    rest = {p.url: p for p in read_source(
+        SourceConfig("wp", "wordpress", wordpress.url, "en"), config).posts}
+    feed = {p.url: p for p in read_source(
+        SourceConfig("wp", "feed", wordpress.url + "/feed/", "en"), config).posts}
+    day = next(url for url in rest if "/2025/07/14/" in url)
+    assert rest[day].categories == ("Hunger strike", "News")
+    assert set(rest[day].tags) == {"high security prisons", "solidarity", "Turkey"}
+    # WordPress's RSS gives every term as a <category> without a domain: all categories.
+    assert set(feed[day].categories) == set(rest[day].categories) | set(rest[day].tags)
+    assert feed[day].tags == ()

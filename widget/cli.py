@@ -17,12 +17,14 @@ import click
 
 from widget import cli_common
 from widget.cli_build import build
+from widget.cli_post import post
 from widget.cli_strike import strike
 from widget.config import SETTINGS
+from widget.days import day_count, needs_confirming
 from widget.fallback import CONFIG_ENV, dump_config
 from widget.store import Store, StoreError, last_good_path
 from widget.strikes import StrikesFileError, load_file
-from widget.sync import SyncBusy, SyncError, open_for_sync, sync_all, sync_lock
+from widget.sync import SyncBusy, SyncError, open_for_sync, same_sites, sync_all, sync_lock
 
 
 class _Commands(click.Group):
@@ -64,6 +66,7 @@ def main(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
 
 main.add_command(strike)
 main.add_command(build)
+main.add_command(post)
 
 
 class _WorkersOption(click.Option):
@@ -166,6 +169,12 @@ def status(ctx: click.Context) -> None:
         if s.last_error:
             failing = True
             click.echo("          " + s.last_error.replace("\n", "\n          "))
+    now = dt.datetime.now(dt.UTC)
+    for listed in reading.strikes:
+        if needs_confirming(listed, now, config.confirmation):
+            count = day_count(listed, now, config.confirmation)
+            click.echo(f"confirm   {listed.slug}: last confirmed {count.confirmed_on}; "
+                       f"the widgets say \"{count.state}\" (strike confirm {listed.slug})")
     if failing:
         ctx.exit(1)
 
@@ -176,7 +185,7 @@ def check(ctx: click.Context) -> None:
     """Validate the config and the strikes file; print every problem."""
     config = cli_common.load(ctx)
     try:
-        parsed = load_file(config.strikes_file)
+        parsed = load_file(config.strikes_file, confirm_every_days=config.confirm_every_days)
     except StrikesFileError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
@@ -195,6 +204,8 @@ def check(ctx: click.Context) -> None:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
             return
+    for warning in same_sites(config.sources):
+        click.echo(f"warning: {warning}", err=True)
     today = dt.datetime.now(dt.UTC)
     click.echo(f"ok: {len(config.sources)} sources, {len(parsed.strikes)} strikes, "
                f"{len(parsed.removed)} removed ({config.strikes_file}), "

@@ -18,7 +18,7 @@ from widget import cli_common
                    "'/embed/news?layout=compact&limit=3'. Repeat for several.")
 @click.option("--day-max-age", type=click.IntRange(0, 3600), default=60, show_default=True,
               help="Cache-Control max-age (seconds) of everything that shows a day number; "
-                   "keep it short: a file cannot know the next local midnight.")
+                   "each file's Expires still ends at the next local midnight.")
 @click.pass_context
 def build(ctx: click.Context, outdir: Path, base_url: str | None, also: tuple[str, ...],
           day_max_age: int) -> None:
@@ -26,7 +26,8 @@ def build(ctx: click.Context, outdir: Path, base_url: str | None, also: tuple[st
 
     OUTDIR is replaced whole and at once: the export is written beside it and swapped
     in, so a site served from it never shows half an export. Run it again after every
-    sync, and every few minutes (day numbers change at midnight).
+    sync, and just after midnight in each strike's timezone (day numbers change then;
+    the build prints when).
     """
     # PERF: the export drives the whole app in-process; only `build` needs it loaded.
     from widget.export import ExportError, export

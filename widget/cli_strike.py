@@ -34,6 +34,11 @@ _FIELD_OPTIONS = [
     click.option("--participants", type=int, help="People on strike (collective strikes)."),
     click.option("--confirmed", "last_confirmed", type=DATE,
                  help="Date last confirmed as ongoing."),
+    click.option("--unverified-after-days", type=int,
+                 help="This strike's own unverified_after_days setting."),
+    click.option("--start-known/--start-unknown", "start_known", default=None,
+                 help="--start-unknown: no source gives the first day; --start-date is the "
+                      "first day one reports it going on, and no day number is shown."),
 ]
 _COMMON = [
     click.option("--dry-run", is_flag=True, help="Show the change; write nothing."),
@@ -84,7 +89,8 @@ def _run(ctx: click.Context, edit: Callable[[str], str], dry_run: bool,
     config = cli_common.load(ctx)
     path = config.strikes_file
     try:
-        change = apply(path, edit, write=not dry_run, create=create)
+        change = apply(path, edit, write=not dry_run, create=create,
+                       confirm_every_days=config.confirm_every_days)
     except EditError as exc:
         raise click.ClickException(printable(str(exc))) from None
     except StrikesFileError as exc:

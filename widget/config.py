@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from widget.days import timezone_problem
+from widget.days import ConfirmationRule, timezone_problem
 
 SOURCE_TYPES = ("wordpress", "feed")
 
@@ -184,6 +184,11 @@ class Config:
     # Not settings: the [[sources]] tables, and the config file's folder.
     sources: tuple[SourceConfig, ...] = field(default=())
     root: Path = Path(".")
+
+    @property
+    def confirmation(self) -> ConfirmationRule:
+        """confirm_every_days and unverified_after_days, as widget.days applies them."""
+        return ConfirmationRule(self.confirm_every_days, self.unverified_after_days)
 
     def with_(self, **changes: Any) -> Config:
         return replace(self, **changes)

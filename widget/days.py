@@ -4,20 +4,24 @@ Day 1 is the start date, counted in the strike's own IANA timezone; the count
 freezes at the end date (of an ended or suspended strike):
 
     day_n = (min(today_in_tz, end_date) - start_date).days + 1 + day_offset
+
+and is only told as today's while someone vouches for it (`day_count`, `DayState`):
+"last confirmed on DATE" from confirm_every_days after the last confirmation, and
+from unverified_after_days on no current count at all, only the last confirmed day
+and its date. A strike whose start no source gives (`start_known = false`) and a
+count that would be below 1 have no number anywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from widget.model import Strike
-
-UNCONFIRMED_AFTER_DAYS = 14
-
 
 _ZONEINFO = Path("/usr/share/zoneinfo")
 
@@ -97,35 +101,139 @@ def next_local_midnight(timezone: str, now: dt.datetime) -> dt.datetime:
     return candidate
 
 
+def start_of_day(timezone: str, date: dt.date) -> dt.datetime:
+    """The first instant of `date` in `timezone` (aware, with that zone's offset).
+
+    NOTE: usually 00:00; where a DST change skips midnight, the first instant that exists.
+    """
+    tz = zone(timezone)
+    day_before = dt.datetime.combine(date - dt.timedelta(days=1), dt.time(12), tzinfo=tz)
+    return next_local_midnight(timezone, day_before).astimezone(tz)
+
+
+# --- where a strike stands ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmationRule:
+    """How long a count is told as today's without anyone confirming it: the settings
+    confirm_every_days and unverified_after_days (widget.config; a strike may set its own
+    unverified_after_days). The defaults are the settings' defaults."""
+
+    confirm_every_days: int = 14
+    unverified_after_days: int = 45
+
+    def unverified_after(self, strike: Strike) -> int:
+        return strike.unverified_after_days or self.unverified_after_days
+
+
+DEFAULT_RULE = ConfirmationRule()
+
+
+class DayState(StrEnum):
+    """What a strike's counter says, in the API's `day.state` and every widget."""
+
+    ANNOUNCED = "announced"  # not started yet: the start date, no number
+    CONFIRMED = "confirmed"  # "Day N", today's count
+    UNCONFIRMED = "unconfirmed"  # today's count, "last confirmed on DATE"
+    UNVERIFIED = "unverified"  # no current count: the last confirmed day and its date
+    START_UNKNOWN = "start-unknown"  # going on, no day number: "reported since DATE"
+    FINAL = "final"  # ended or suspended: the final count, which no longer changes
+
+
+# The states in which a number is told as today's: it grows at each local midnight.
+COUNTING = frozenset({DayState.CONFIRMED, DayState.UNCONFIRMED})
+
+
 @dataclass(frozen=True, slots=True)
 class DayCount:
-    """Where a strike stands on a given day."""
+    """Where a strike stands on a given day (the same words until `state_until`)."""
 
-    day: int | None  # None before the start date
-    as_of: dt.date  # the local date the number refers to
-    frozen: bool  # True once the end date has passed: the number no longer changes
+    state: DayState
+    day: int | None  # the number told: today's count, or the final one; else None
+    as_of: dt.date  # the local date `day` refers to (the end date once final; the last
+    # confirmation's when no count is told as today's; else today)
+    frozen: bool  # ended or suspended, the end date reached: nothing changes any more
     starts_in: int | None  # days until an announced strike starts
-    unconfirmed_since: dt.date | None  # set when last_confirmed is too old
+    confirmed_on: dt.date | None  # while it runs: last_confirmed, or the start date
+    confirmed_day: int | None  # the day number on confirmed_on (None: start unknown)
+    unconfirmed_since: dt.date | None  # confirmed_on, once confirm_every_days have passed
+    state_until: dt.date | None  # the local date on which the state changes by itself
 
 
-def day_count(strike: Strike, now: dt.datetime) -> DayCount:
+def _number(strike: Strike, on: dt.date) -> int | None:
+    """Day N on the local date `on`; None when the start is unknown or it would not be a
+    day 1 or later (the strikes file refuses such a day_offset; never show one)."""
+    day = (on - strike.start_date).days + 1 + strike.day_offset
+    return day if strike.start_known and day >= 1 else None
+
+
+def day_count(strike: Strike, now: dt.datetime,
+              rule: ConfirmationRule = DEFAULT_RULE) -> DayCount:
+    """The one rule for what a strike's counter says at `now`.
+
+    A count is told as today's while someone vouches for it: a strike with no
+    last_confirmed counts as confirmed on its start date; from confirm_every_days after
+    that the count adds "last confirmed on DATE"; from unverified_after_days on it stops
+    being told as today's, and the last confirmed day and date are told instead.
+    """
     today = local_today(strike.timezone, now)
     end = strike.stopped_on
-    ref = min(today, end) if end is not None else today
-    frozen = end is not None and today >= end
-    if ref < strike.start_date:
-        return DayCount(None, today, False, (strike.start_date - today).days, None)
-    day = (ref - strike.start_date).days + 1 + strike.day_offset
-    unconfirmed = None
-    if (
-        not frozen
-        and strike.last_confirmed is not None
-        and (today - strike.last_confirmed).days >= UNCONFIRMED_AFTER_DAYS
-    ):
-        unconfirmed = strike.last_confirmed
-    return DayCount(day, ref, frozen, None, unconfirmed)
+    if end is not None and (today >= end or strike.start_date > end
+                            or today < strike.start_date):
+        # Ended or suspended. A start after the end, or a stopped strike that has not
+        # started (both refused by the strikes file), is told without a count.
+        day = _number(strike, end) if strike.start_date <= end <= today else None
+        return DayCount(DayState.FINAL, day, end, True, None, None, None, None, None)
+    if today < strike.start_date:
+        return DayCount(DayState.ANNOUNCED, None, today, False,
+                        (strike.start_date - today).days, None, None, None, strike.start_date)
+    confirmed_on = strike.last_confirmed or strike.start_date
+    confirmed_day = _number(strike, confirmed_on)
+    unconfirmed_from = confirmed_on + dt.timedelta(days=rule.confirm_every_days)
+    unverified_from = confirmed_on + dt.timedelta(days=rule.unverified_after(strike))
+    # With a negative day_offset (stored before the file refused it), day 1 comes later.
+    first = (strike.start_date - dt.timedelta(days=min(strike.day_offset, 0))
+             if strike.start_known else None)
+    later = [d for d in (unconfirmed_from, unverified_from, end, first)
+             if d is not None and d > today]
+    until = min(later, default=None)
+    if today >= unverified_from:
+        return DayCount(DayState.UNVERIFIED, None, confirmed_on, False, None, confirmed_on,
+                        confirmed_day, confirmed_on, end)
+    unconfirmed = confirmed_on if today >= unconfirmed_from else None
+    day = _number(strike, today)
+    if day is None:
+        return DayCount(DayState.START_UNKNOWN, None, confirmed_on, False, None, confirmed_on,
+                        confirmed_day, unconfirmed, until)
+    state = DayState.UNCONFIRMED if unconfirmed else DayState.CONFIRMED
+    return DayCount(state, day, today, False, None, confirmed_on, confirmed_day, unconfirmed,
+                    until)
 
 
-def depends_on_today(strike: Strike, now: dt.datetime) -> bool:
+def changes_at(strike: Strike, now: dt.datetime,
+               rule: ConfirmationRule = DEFAULT_RULE) -> dt.datetime | None:
+    """The first instant after `now` at which what is told of the strike changes: the
+    next local midnight while a count grows (or an announced strike counts down), the
+    start of the day the state changes on otherwise; None when it no longer changes."""
+    count = day_count(strike, now, rule)
+    if count.state in COUNTING or count.state is DayState.ANNOUNCED:
+        return next_local_midnight(strike.timezone, now)
+    if count.state_until is not None:
+        return start_of_day(strike.timezone, count.state_until).astimezone(dt.UTC)
+    return None
+
+
+def depends_on_today(strike: Strike, now: dt.datetime,
+                     rule: ConfirmationRule = DEFAULT_RULE) -> bool:
     """Whether anything shown for this strike can change at the next local midnight."""
-    return not day_count(strike, now).frozen
+    at = changes_at(strike, now, rule)
+    return at is not None and at == next_local_midnight(strike.timezone, now)
+
+
+def needs_confirming(strike: Strike, now: dt.datetime,
+                     rule: ConfirmationRule = DEFAULT_RULE) -> bool:
+    """Whether an editor should confirm the strike: it runs, and no one has confirmed it
+    for confirm_every_days (its counter says "last confirmed on …", or no longer counts).
+    For `solidarity-widget status` and /healthz."""
+    return day_count(strike, now, rule).unconfirmed_since is not None

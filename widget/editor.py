@@ -212,10 +212,12 @@ def remove_strike(text: str, slug: str, removed_on: dt.date) -> str:
 
 
 def apply(path: Path, change: Callable[[str], str], *, write: bool = True,
-          create: bool = False) -> Change:
+          create: bool = False, confirm_every_days: int | None = None) -> Change:
     """Run `change` on the file's text, validate the result as a whole, write atomically.
 
     A missing file raises MissingFile, or with `create` is edited as an empty one.
+    `confirm_every_days` (the config's) is what a strike's own unverified_after_days
+    must exceed.
     """
     try:
         before = read_text(path)
@@ -232,7 +234,8 @@ def apply(path: Path, change: Callable[[str], str], *, write: bool = True,
     except UnicodeEncodeError as exc:  # a shell passes bytes that are not UTF-8 like this
         raise EditError(f"{quoted(after[exc.start:exc.end])} is not UTF-8 text "
                         f"(check the encoding of the arguments)") from None
-    parse_file(after, file=str(path))  # raises StrikesFileError naming file, line, field
+    # Raises StrikesFileError naming file, line, field.
+    parse_file(after, file=str(path), confirm_every_days=confirm_every_days)
     if write and (after != before or not path.exists()):
         _atomic_write(path, after)
     return Change(path, before, after)

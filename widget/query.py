@@ -18,10 +18,15 @@ from widget.snapshot import Snapshot
 from widget.values import iso
 
 
+def post_timezone(snapshot: Snapshot, configured: str) -> str:
+    """The organisation's timezone, in which readers see the dates of posts: the
+    `timezone` setting when set, else the one its WordPress site gives, else UTC."""
+    return configured or snapshot.source_timezone or "UTC"
+
+
 def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
 
 
 # How many posts one page of the API holds: the range a client may ask for, and the default.

@@ -13,13 +13,13 @@ import datetime as dt
 import hashlib
 import threading
 from bisect import bisect_left, insort
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import orjson
 
-from widget.days import local_today, next_local_midnight
+from widget.days import local_today, next_local_midnight, timezone_problem
 from widget.fallback import StoreFiles
 from widget.model import Post, SourceStatus, Strike
 from widget.store import Store, StoreError
@@ -48,6 +48,9 @@ class Snapshot:
     removed: Mapping[str, dt.date] = field(default_factory=lambda: MappingProxyType({}))
     # Which file history `generation` counts in (store.Store._mark_history).
     history: str = ""
+    # The organisation's timezone as its WordPress site gives it ("" when none does);
+    # the `timezone` setting, when set, goes before it (query.post_timezone).
+    source_timezone: str = ""
 
     # For the next incremental reload; never changed once the snapshot is built.
     _index: _PostIndex = field(default_factory=lambda: _PostIndex({}, {}, 0, []),
@@ -78,15 +81,19 @@ def _post_hash(post: Post, digest: str) -> int:
     return int.from_bytes(raw, "big")
 
 
-def _version(post_sum: int, strikes: list[Strike], removed: Mapping[str, dt.date]) -> str:
+def _version(post_sum: int, strikes: list[Strike], removed: Mapping[str, dt.date],
+             source_timezone: str = "") -> str:
     """A content hash that does not depend on how a worker got here.
 
     Posts count through the sum of their hashes (order-free, so it can be updated
-    for just the posts that changed); strikes and tombstones are hashed whole.
-    Every worker thus computes the same version, hence the same ETags.
+    for just the posts that changed); strikes and tombstones are hashed whole, and
+    the site's timezone, which moves the dates shown. Every worker thus computes the
+    same version, hence the same ETags.
     """
     digest = hashlib.blake2b(post_sum.to_bytes(16, "big"), digest_size=10)
     digest.update(orjson.dumps({k: v.isoformat() for k, v in removed.items()}))
+    if source_timezone:
+        digest.update(b"timezone:" + source_timezone.encode())
     for strike in strikes:
         digest.update(orjson.dumps(strike))  # PERF: orjson serialises dataclasses itself
     return digest.hexdigest()
@@ -98,7 +105,8 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
 
     An incremental build copies `previous`'s indexes before changing them (PERF: a few
     milliseconds at 100,000 posts, and only when posts changed): `previous` stays as it
-    was for whoever still reads it.
+    was for whoever still reads it. Posts gone since (taken down upstream, hidden by
+    an editor) leave first, then the changed ones come in.
     """
     reading = store.read_since(previous.generation if previous is not None else None)
     if previous is None:
@@ -111,8 +119,14 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
         index = previous._index
         hashes, by_id, oldest_first = index.hashes, index.by_id, index.oldest_first
         post_sum = index.post_sum
-        if reading.posts:
+        gone = [post_id for post_id in reading.gone if post_id in by_id]
+        changed = bool(reading.posts or gone)
+        if changed:
             hashes, by_id, oldest_first = dict(hashes), dict(by_id), list(oldest_first)
+        for post_id in gone:
+            leaving = by_id.pop(post_id)
+            del oldest_first[bisect_left(oldest_first, _order(leaving), key=_order)]
+            post_sum -= hashes.pop(post_id)
         for post, digest in reading.posts:
             old = by_id.get(post.id)
             if old is not None:
@@ -124,10 +138,11 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
             post_sum += hashes[post.id]
             by_id[post.id] = post
         post_sum %= _MOD
-        posts = tuple(reversed(oldest_first)) if reading.posts else previous.posts
+        posts = tuple(reversed(oldest_first)) if changed else previous.posts
     successes = [s.last_success for s in reading.sources if s.last_success]
+    zone = source_timezone(reading.sources)
     return Snapshot(
-        version=_version(post_sum, reading.strikes, reading.removed),
+        version=_version(post_sum, reading.strikes, reading.removed, zone),
         as_of=max(successes) if successes else now,
         generation=reading.generation,
         history=store.history(),
@@ -136,8 +151,18 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
         sources=tuple(reading.sources),
         timezones=tuple(sorted({s.timezone for s in reading.strikes})),
         removed=MappingProxyType(reading.removed),
+        source_timezone=zone,
         _index=_PostIndex(by_id, hashes, post_sum, oldest_first),
     )
+
+
+def source_timezone(sources: Iterable[SourceStatus]) -> str:
+    """The timezone the first WordPress source (by name) gives for its site, or ""."""
+    for status in sources:
+        zone = status.extra.get("timezone", "")
+        if status.kind == "wordpress" and zone and timezone_problem(zone) is None:
+            return zone
+    return ""
 
 
 def _order(post: Post) -> tuple[dt.datetime, str]:

@@ -5,8 +5,16 @@ shows all that is stored and how.
 
 WAL mode lets serving workers read while a sync writes. The schema is versioned
 with PRAGMA user_version. Every sync of a source, and every import of the
-strikes file, is one transaction that only inserts or updates: a failed or
-partial fetch never deletes what was there.
+strikes file, is one transaction. A failed or partial fetch never deletes what
+was there: a source's posts are taken down only against a complete account of
+what is still public upstream (`save_posts`' `listed`), and each deletion leaves
+a tombstone (the `gone` table) so that incremental snapshot reloads drop it too.
+
+One post, one row: posts are keyed by their canonical URL (`url_key`) across
+sources; of two sources offering the same URL the richer kind keeps it
+(`KIND_RANK`: WordPress before feeds), between two of one kind the one that
+stored it first. Posts an editor hid (the `hidden` table, by canonical URL) stay
+stored, so that unhiding shows them again at once, but are never read out.
 
 `generation` in the meta table grows with every committed write; serving
 workers compare it to decide whether to rebuild their snapshot.
@@ -17,21 +25,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import orjson
 
 from widget import routes
 from widget.model import Image, Kind, Media, Outcome, Post, SourceStatus, Status, Strike
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE posts (
@@ -85,7 +95,72 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX posts_by_rev ON posts (rev);
     CREATE INDEX posts_by_source ON posts (source);
     """,
+    # Takedowns and one row per post: the canonical URL of each post (filled in by
+    # _fill_url_keys), the editor's hidden posts, tombstones of deleted posts for
+    # incremental reloads, and what a source says of itself (its timezone).
+    5: """
+    ALTER TABLE posts ADD COLUMN url_key TEXT NOT NULL DEFAULT '';
+    CREATE INDEX posts_by_url_key ON posts (url_key);
+    CREATE TABLE hidden (
+        url_key TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        hidden_at TEXT NOT NULL,
+        rev INTEGER NOT NULL
+    );
+    CREATE TABLE gone (id TEXT PRIMARY KEY, rev INTEGER NOT NULL);
+    CREATE INDEX gone_by_rev ON gone (rev);
+    ALTER TABLE sources ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
+    """,
 }
+# Which source keeps a post that two sources offer under one URL: the lower rank (the
+# WordPress REST record has tags apart from categories, image sizes, the site's own
+# dates); between equal ranks, the one that stored it first.
+KIND_RANK = {"wordpress": 0, "feed": 1}
+_RANK_SQL = "coalesce(CASE s.kind WHEN 'wordpress' THEN 0 WHEN 'feed' THEN 1 END, 2)"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+
+
+def url_key(url: str) -> str:
+    """The canonical form of a post's URL, by which two sources of one site name one post.
+
+    Scheme, host case, a default port, a fragment and a trailing slash do not matter
+    (http://Org.example:80/a/ is https://org.example/a#x); the query does (?p=12)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    path = quote(parts.path, safe="/:@!$&'()*+,;=%~-._").rstrip("/") or "/"
+    path = _ESCAPE.sub(lambda m: m.group().upper(), path)
+    return host + path + (f"?{parts.query}" if parts.query else "")
+
+
+def _fill_url_keys(db: sqlite3.Connection) -> None:
+    """Migration 5: the canonical URL of every stored post, and one row per URL."""
+    rows = db.execute("SELECT id, url FROM posts").fetchall()
+    db.executemany("UPDATE posts SET url_key = ? WHERE id = ?",
+                   [(url_key(url), post_id) for post_id, url in rows])
+    # Two sources of one site stored every post twice before: keep the winner's row.
+    ranked = db.execute(
+        f"""SELECT p.id, p.url_key FROM posts p LEFT JOIN sources s ON s.name = p.source
+            WHERE p.url_key IN (SELECT url_key FROM posts GROUP BY url_key HAVING COUNT(*) > 1)
+            ORDER BY p.url_key, {_RANK_SQL}, p.rowid""").fetchall()
+    seen: set[str] = set()
+    rev = int(db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0]) + 1
+    for post_id, key in ranked:
+        if key in seen:
+            db.execute("DELETE FROM posts WHERE id = ?", (post_id,))
+            db.execute("INSERT OR REPLACE INTO gone VALUES (?, ?)", (post_id, rev))
+        seen.add(key)
+    db.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(rev),))
+
+
+_AFTER_MIGRATION = {5: _fill_url_keys}
 
 
 def post_digest(post: Post) -> str:
@@ -102,6 +177,32 @@ class Reading:
     strikes: list[Strike]
     sources: list[SourceStatus]
     removed: dict[str, dt.date]
+    # Ids of posts no longer to be shown since `generation` (taken down upstream,
+    # kept by another source, hidden by an editor); empty for a whole read.
+    gone: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What one sync of a source left in the store."""
+
+    shown: int  # this source's posts a visitor can see now
+    taken_down: int  # stored posts no longer public upstream, deleted by this sync
+    hidden: int  # this source's posts an editor hid
+    elsewhere: int  # posts read that another source of the same URL keeps
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenPost:
+    url: str
+    reason: str
+    hidden_at: dt.datetime
+    title: str  # of the stored post with that URL; "" when none is stored
+    id: str  # likewise
+
+
+class NoSuchPost(ValueError):
+    """`post hide` or `post unhide` of something the store does not know; says what."""
 
 
 class StoreError(Exception):
@@ -139,6 +240,31 @@ def _strike_from(data: bytes | str) -> Strike:
     for key in ("demands", "sources", "related_posts"):
         raw[key] = tuple(raw[key])
     return Strike(**raw)
+
+
+def _row(p: Post) -> tuple[Any, ...]:
+    return (p.id, p.source, p.url, p.title, p.excerpt, p.content_html, _iso(p.published),
+            _iso(p.modified), orjson.dumps(list(p.categories)).decode(),
+            orjson.dumps(list(p.tags)).decode(),
+            orjson.dumps(asdict(p.image)).decode() if p.image else None, p.lang,
+            post_digest(p))
+
+
+def _extra(extra: Mapping[str, str] | None) -> str | None:
+    return orjson.dumps(dict(extra)).decode() if extra is not None else None
+
+
+def _extra_from(raw: str | None) -> dict[str, str]:
+    try:
+        value = orjson.loads(raw or "{}")
+    except orjson.JSONDecodeError:
+        return {}
+    return {k: v for k, v in value.items() if isinstance(v, str)} if isinstance(
+        value, dict) else {}
+
+
+def _is_url(target: str) -> bool:
+    return target.strip().lower().startswith(("http://", "https://"))
 
 
 def _post_from(row: sqlite3.Row) -> Post:
@@ -224,8 +350,14 @@ class Store:
             else:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
+                # NOTE: a new file exists only now; its history must be the one the next
+                # open finds, or every store's second sync would start a new history.
+                self.identity = self.identity or file_identity(path)
                 self._migrate()
                 self._mark_history()
+            # A reader may open a copy an older version wrote (before the next sync
+            # rewrites it): it reads what that schema has.
+            self._schema = int(self._db.execute("PRAGMA user_version").fetchone()[0])
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(describe(path, exc)) from exc
 
@@ -283,6 +415,8 @@ class Store:
                 for statement in _MIGRATIONS[target].split(";"):
                     if statement.strip():
                         self._db.execute(statement)
+                if target in _AFTER_MIGRATION:
+                    _AFTER_MIGRATION[target](self._db)
                 self._db.execute(f"PRAGMA user_version = {target}")
 
     @contextmanager
@@ -317,32 +451,63 @@ class Store:
     # --- writes -----------------------------------------------------------------------
 
     def save_posts(self, source: str, kind: str, posts: Iterable[Post], when: dt.datetime,
-                   media: Iterable[Media] = ()) -> int:
-        rows = [
-            (p.id, p.source, p.url, p.title, p.excerpt, p.content_html, _iso(p.published),
-             _iso(p.modified), orjson.dumps(list(p.categories)).decode(),
-             orjson.dumps(list(p.tags)).decode(),
-             orjson.dumps(asdict(p.image)).decode() if p.image else None, p.lang,
-             post_digest(p))
-            for p in posts
-        ]
+                   media: Iterable[Media] = (), *, listed: Collection[str] | None = None,
+                   covers_after: dt.datetime | None = None,
+                   extra: Mapping[str, str] | None = None) -> Saved:
+        """One successful read of a source, in one transaction.
+
+        `listed`: every post id still public upstream, as far as the read covers (posts
+        published after `covers_after`, or all when it is None); this source's stored
+        posts in that range that are not listed are taken down. None: the read cannot
+        tell (a partial listing), and nothing is deleted. `extra`: what the source says
+        of itself (its timezone), replacing what was stored; None keeps that.
+        """
+        batch: dict[str, Post] = {}
+        for post in posts:  # one row per URL within a read too: the first (newest) wins
+            batch.setdefault(url_key(post.url), post)
         with self.transaction() as db:
             rev = self._generation(db) + 1
+            gone: list[str] = []
+            kept, elsewhere = [], 0
+            for key, post in batch.items():
+                wins, losers = self._contest(db, source, kind, key, post.id)
+                gone += losers
+                if wins:
+                    kept.append((key, post))
+                else:
+                    elsewhere += 1
+            ids = {post.id for _, post in kept}
+            gone = [post_id for post_id in dict.fromkeys(gone) if post_id not in ids]
+            db.executemany("DELETE FROM posts WHERE id = ?", [(i,) for i in gone])
             # Only rows whose content changed get the new generation: an unchanged feed
             # costs the serving workers nothing at their next reload.
             db.executemany(
                 """INSERT INTO posts (id, source, url, title, excerpt, content_html, published,
-                                      modified, categories, tags, image, lang, digest, rev)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                      modified, categories, tags, image, lang, digest, url_key,
+                                      rev)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT (id) DO UPDATE SET
                      url=excluded.url, title=excluded.title, excerpt=excluded.excerpt,
                      content_html=excluded.content_html, published=excluded.published,
                      modified=excluded.modified, categories=excluded.categories,
                      tags=excluded.tags, image=excluded.image, lang=excluded.lang,
-                     digest=excluded.digest, rev=excluded.rev
+                     digest=excluded.digest, url_key=excluded.url_key, rev=excluded.rev
                    WHERE posts.digest IS NOT excluded.digest""",
-                [(*row, rev) for row in rows],
+                [(*_row(post), key, rev) for key, post in kept],
             )
+            # A post back upstream (published again) is no longer a tombstone.
+            db.executemany("DELETE FROM gone WHERE id = ?", [(i,) for i in ids])
+            taken_down = []
+            if listed is not None:
+                keep = set(listed) | {post.id for post in batch.values()}
+                stored = db.execute(
+                    "SELECT id FROM posts WHERE source = ? AND published > ?",
+                    (source, _iso(covers_after) if covers_after else "")).fetchall()
+                taken_down = [row[0] for row in stored if row[0] not in keep]
+                db.executemany("DELETE FROM posts WHERE id = ?", [(i,) for i in taken_down])
+            gone += taken_down
+            db.executemany("INSERT OR REPLACE INTO gone VALUES (?, ?)",
+                           [(post_id, rev) for post_id in gone])
             for m in media:
                 db.execute("INSERT OR REPLACE INTO media VALUES (?, ?, ?, ?)",
                            (m.url, m.name, m.content_type, m.data))
@@ -352,15 +517,40 @@ class Store:
                        coalesce(json_extract(image, '$.thumbnail'),
                                 json_extract(image, '$.url')) = ?""", (rev, m.url))
             db.execute(
-                """INSERT INTO sources (name, kind, last_attempt, last_success, last_error)
-                   VALUES (?, ?, ?, ?, NULL)
+                """INSERT INTO sources (name, kind, last_attempt, last_success, last_error,
+                                        extra)
+                   VALUES (?, ?, ?, ?, NULL, coalesce(?, '{}'))
                    ON CONFLICT (name) DO UPDATE SET kind=excluded.kind,
                      last_attempt=excluded.last_attempt, last_success=excluded.last_success,
-                     last_error=NULL""",
-                (source, kind, _iso(when), _iso(when)),
+                     last_error=NULL, extra=coalesce(?, sources.extra)""",
+                (source, kind, _iso(when), _iso(when), *[_extra(extra)] * 2),
             )
             self._bump(db)
-        return len(rows)
+            hidden, shown = db.execute(
+                """SELECT count(h.url_key), count(*) - count(h.url_key) FROM posts p
+                   LEFT JOIN hidden h ON h.url_key = p.url_key WHERE p.source = ?""",
+                (source,)).fetchone()
+        return Saved(shown, len(taken_down), hidden, elsewhere)
+
+    def _contest(self, db: sqlite3.Connection, source: str, kind: str, key: str,
+                 post_id: str) -> tuple[bool, list[str]]:
+        """Whether `post_id` of `source` keeps the URL `key`, and the rows that lose it.
+
+        Against another source the rank decides, then who stored the URL first; a row
+        of the same source under another id (its entry id changed) always loses."""
+        rows = db.execute(
+            f"""SELECT p.id, p.source, {_RANK_SQL} AS rank, p.rowid AS at FROM posts p
+                LEFT JOIN sources s ON s.name = p.source WHERE p.url_key = ?""",
+            (key,)).fetchall()
+        if not rows:
+            return True, []
+        own = next((r["at"] for r in rows if r["id"] == post_id), float("inf"))
+        mine = (KIND_RANK.get(kind, 2), own)
+        rivals = [(r["rank"], r["at"]) for r in rows if r["source"] != source]
+        wins = not rivals or mine < min(rivals)
+        if wins:
+            return True, [r["id"] for r in rows if r["id"] != post_id]
+        return False, [r["id"] for r in rows if r["source"] == source]
 
     def record_failure(self, source: str, kind: str, error: str, when: dt.datetime) -> None:
         with self.transaction() as db:
@@ -446,9 +636,13 @@ class Store:
             return self._read_since(generation)
 
     def _read_since(self, since: int | None) -> Reading:
+        takedowns = self._schema >= 5  # a copy written before takedowns has none
         self._db.execute("BEGIN")
         try:
             generation = self.generation()
+            hidden = ({r[0] for r in self._db.execute("SELECT url_key FROM hidden")}
+                      if takedowns else set())
+            gone: list[str] = []
             if since is None:
                 rows = self._db.execute(
                     "SELECT * FROM posts ORDER BY published DESC, id DESC").fetchall()
@@ -456,13 +650,27 @@ class Store:
                 # NOTE: no ORDER BY here, or SQLite walks the date index over every row.
                 rows = self._db.execute("SELECT * FROM posts WHERE rev > ?",
                                         (since,)).fetchall()
+                if takedowns:
+                    gone = [r[0] for r in self._db.execute(
+                        "SELECT id FROM gone WHERE rev > ?", (since,))]
+                    gone += [r[0] for r in self._db.execute(
+                        """SELECT p.id FROM posts p JOIN hidden h ON h.url_key = p.url_key
+                           WHERE h.rev > ?""", (since,))]
+            if hidden:
+                # A changed post now under a hidden URL goes too (its URL was edited).
+                gone += [r["id"] for r in rows if r["url_key"] in hidden and since is not None]
+                rows = [r for r in rows if r["url_key"] not in hidden]
             strikes = [_strike_from(r[0]) for r in self._db.execute(
                 "SELECT data FROM strikes ORDER BY position")]
-            counts = dict(self._db.execute("SELECT source, COUNT(*) FROM posts GROUP BY source")
-                          .fetchall())
+            counts = dict(self._db.execute(
+                """SELECT p.source, COUNT(*) FROM posts p LEFT JOIN hidden h
+                   ON h.url_key = p.url_key WHERE h.url_key IS NULL GROUP BY p.source"""
+                if takedowns else "SELECT source, COUNT(*) FROM posts GROUP BY source"
+            ).fetchall())
             sources = [
                 SourceStatus(r["name"], r["kind"], _when(r["last_attempt"]),
-                             _when(r["last_success"]), r["last_error"], counts.get(r["name"], 0))
+                             _when(r["last_success"]), r["last_error"], counts.get(r["name"], 0),
+                             _extra_from(r["extra"]) if takedowns else {})
                 for r in self._db.execute("SELECT * FROM sources ORDER BY name")
             ]
             media = self._media_for(rows) if since is not None else self.media_urls()
@@ -475,7 +683,63 @@ class Store:
             digest = row["digest"] or post_digest(post)
             # A post's thumbnail is served from here when the sync could copy it.
             posts.append((_with_local(post, media), digest))
-        return Reading(generation, posts, strikes, sources, removed)
+        return Reading(generation, posts, strikes, sources, removed, list(dict.fromkeys(gone)))
+
+    # --- the editor's hidden posts ----------------------------------------------------
+
+    def find_post(self, target: str) -> tuple[str, str, str]:
+        """(canonical URL key, URL, id or "") of a post named by its URL or its id.
+
+        A URL need not be stored (a post can be hidden before it is synced); an id must."""
+        with self._lock, self._errors():
+            if _is_url(target):
+                key = url_key(target)
+                row = self._db.execute("SELECT id, url FROM posts WHERE url_key = ?",
+                                       (key,)).fetchone()
+                return key, row["url"] if row else target.strip(), row["id"] if row else ""
+            row = self._db.execute("SELECT id, url, url_key FROM posts WHERE id = ?",
+                                   (target,)).fetchone()
+        if row is None:
+            raise NoSuchPost(f"no post has the id {target!r} (ids are in /api/v1/posts; "
+                             "or give the post's URL)")
+        return row["url_key"], row["url"], row["id"]
+
+    def hide_post(self, target: str, reason: str, when: dt.datetime) -> HiddenPost | None:
+        """Hide a post by URL or id; None when it was hidden already (nothing changes)."""
+        key, url, _ = self.find_post(target)
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM hidden WHERE url_key = ?", (key,)).fetchone():
+                return None
+            db.execute("INSERT INTO hidden VALUES (?, ?, ?, ?, ?)",
+                       (key, url, reason, _iso(when), self._generation(db) + 1))
+            self._bump(db)
+        return next(h for h in self.hidden_posts() if url_key(h.url) == key)
+
+    def unhide_post(self, target: str) -> HiddenPost:
+        """Show a hidden post again (at the next reload); NoSuchPost when it is not hidden."""
+        key = url_key(target) if _is_url(target) else self.find_post(target)[0]
+        before = next((h for h in self.hidden_posts() if url_key(h.url) == key), None)
+        if before is None:
+            raise NoSuchPost(f"{target} is not hidden (see `post list-hidden`)")
+        with self.transaction() as db:
+            db.execute("DELETE FROM hidden WHERE url_key = ?", (key,))
+            # Its rows count as changed, so that incremental reloads read them again.
+            db.execute("UPDATE posts SET rev = ? WHERE url_key = ?",
+                       (self._generation(db) + 1, key))
+            self._bump(db)
+        return before
+
+    def hidden_posts(self) -> list[HiddenPost]:
+        if self._schema < 5:
+            return []
+        with self._lock, self._errors():
+            rows = self._db.execute(
+                """SELECT h.url, h.reason, h.hidden_at, coalesce(p.title, '') AS title,
+                          coalesce(p.id, '') AS id
+                   FROM hidden h LEFT JOIN posts p ON p.url_key = h.url_key
+                   ORDER BY h.hidden_at DESC, h.url""").fetchall()
+        return [HiddenPost(r["url"], r["reason"], dt.datetime.fromisoformat(r["hidden_at"]),
+                           r["title"], r["id"]) for r in rows]
 
     def __enter__(self) -> Store:
         return self

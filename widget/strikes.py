@@ -20,12 +20,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
-from zoneinfo import available_timezones
 
 from babel import Locale
 from tomlkit.exceptions import ParseError, TOMLKitError
 from tomlkit.parser import Parser
 
+from widget.days import local_today, timezone_problem
 from widget.model import STOPPED, Kind, Outcome, Status, Strike
 from widget.values import SLUG_MAX, is_slug
 
@@ -73,17 +73,12 @@ class StrikesFileError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-# NOTE: these two memos and i18n.translations are the process-wide ones: read-only data
-# from installed packages (CLDR, tzdata), the same for every app in the process.
+# NOTE: this memo, widget.days's zone tables and i18n.translations are the process-wide
+# ones: read-only data from installed packages (CLDR, tzdata), the same for every app.
 @cache
 def _countries() -> frozenset[str]:
     codes = (str(code) for code in Locale("en").territories)
     return frozenset(code for code in codes if re.fullmatch(r"[A-Z]{2}", code))
-
-
-@cache
-def _timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
 
 
 class _Parser(Parser):
@@ -228,7 +223,8 @@ FIELDS: dict[str, str] = {
     "country": "ISO 3166-1 alpha-2 code of the country where the strike takes place (FR, TR, …)",
     "place": "prison or location",
     "timezone": "IANA timezone of the place (Europe/Paris); day numbers change at its midnight",
-    "start_date": "first day of the strike (day 1), as a TOML date: 2025-03-03",
+    "start_date": "first day of the strike (day 1), as a TOML date: 2025-03-03; with "
+                  "start_known = false, the first day a source reports it going on",
     "kind": "one of: " + ", ".join(k.value for k in Kind),
     "status": "one of: " + ", ".join(s.value for s in Status),
     "outcome": "for an ended strike, one of: " + ", ".join(o.value for o in Outcome),
@@ -237,16 +233,26 @@ FIELDS: dict[str, str] = {
     "summary": "a short summary (at most 500 characters)",
     "sources": "list of links (http or https) that document the strike",
     "related_posts": "list of links to the organisation's posts about the strike",
-    "day_offset": "whole number added to the day count, to match the organisation's own count",
-    "last_confirmed": "date the strike was last confirmed as ongoing",
+    "day_offset": "whole number, 0 or more, added to the day count, to match the "
+                  "organisation's own count (their day 1 is never after start_date)",
+    "last_confirmed": "date the strike was last confirmed as ongoing (none: its start date)",
     "participants": "number of people on strike, for a collective strike",
+    "unverified_after_days": "this strike's own unverified_after_days setting: days without "
+                             "confirmation after which its counter shows the last confirmed "
+                             "day instead of today's (more than confirm_every_days)",
+    "start_known": "false when no source gives the first day: start_date is then the first "
+                   "day a source reports the strike going on, and no day number is shown",
 }
 REQUIRED = ("name", "country", "place", "timezone", "start_date", "kind", "status")
 
 
 class _Checker:
-    def __init__(self, file: str, reading: Reading, slug: str, table: dict[str, Any]):
+    def __init__(self, file: str, reading: Reading, slug: str, table: dict[str, Any],
+                 today: dt.datetime | None = None, confirm_every_days: int | None = None):
         self.file, self.reading, self.slug, self.table = file, reading, slug, table
+        # Now, for the dates that cannot be in the future; None: not checked.
+        self.today = today
+        self.confirm_every_days = confirm_every_days  # the config's; None: not known here
         self.problems: list[Problem] = []
 
     def fail(self, key: str | None, message: str) -> None:
@@ -300,6 +306,15 @@ class _Checker:
                 self.fail(key, message)
         return tuple(v.strip() for v in value)
 
+    def boolean(self, key: str) -> bool | None:
+        value = self.table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.fail(key, f"must be true or false (without quotes), not {value!r}")
+            return None
+        return value
+
     def integer(self, key: str, *, low: int, high: int) -> int | None:
         value = self.table.get(key)
         if value is None:
@@ -333,6 +348,37 @@ def _check_ending(c: _Checker, status: Status | None, end: dt.date | None) -> No
         c.fail("end_date", f'a strike that is "{status}" has no end date yet')
 
 
+def _check_dates(c: _Checker, status: Status | None, timezone: str, start: dt.date | None,
+                 end: dt.date | None, confirmed: dt.date | None) -> None:
+    """Dates that cannot have happened yet: a strike is recorded as stopped, or confirmed,
+    once that happened. "Today" is the strike's own, where its counter counts."""
+    if c.today is None or not timezone or timezone_problem(timezone) is not None:
+        return
+    today = local_today(timezone, c.today)
+    later = f"is after today ({today} in {timezone})"
+    if status in STOPPED and start is not None and start > today:
+        c.fail("start_date", f'{start} {later}: a strike that is "{status}" has started; '
+                             "record its end once it has happened")
+    elif status in STOPPED and end is not None and end > today:
+        c.fail("end_date", f'{end} {later}: set status "{status}" once it has happened')
+    if confirmed is not None and confirmed > today:
+        c.fail("last_confirmed", f"{confirmed} {later}: a confirmation is of a day that came")
+
+
+def _check_counting(c: _Checker, status: Status | None, start_known: bool | None,
+                    offset: int | None, unverified: int | None) -> None:
+    if start_known is False and status is Status.ANNOUNCED:
+        c.fail("start_known", 'an announced strike has its start date; start_known = false is '
+                              "for a strike first reported while it was going on")
+    if start_known is False and offset:
+        c.fail("day_offset", "no day number is shown when start_known = false; remove "
+                             "day_offset (or give the real start_date)")
+    every = c.confirm_every_days
+    if unverified is not None and every is not None and unverified <= every:
+        c.fail("unverified_after_days", f"{unverified} must be more than confirm_every_days "
+                                        f"({every}, the config's)")
+
+
 def _strike(c: _Checker) -> Strike | None:
     for key, value in c.table.items():
         if key not in FIELDS:
@@ -344,8 +390,8 @@ def _strike(c: _Checker) -> Strike | None:
     if country and country not in _countries():
         c.fail("country", f"{country!r} is not an ISO 3166-1 alpha-2 country code (FR, TR, DE, …)")
     timezone = c.text("timezone", limit=64, required=True)
-    if timezone and timezone not in _timezones():
-        c.fail("timezone", f"{timezone!r} is not an IANA timezone (Europe/Paris, Asia/Kolkata, …)")
+    if timezone and (reason := timezone_problem(timezone)) is not None:
+        c.fail("timezone", reason)
     start = c.date("start_date", required=True)
     kind = c.choice("kind", Kind)
     status = c.choice("status", Status)
@@ -365,8 +411,19 @@ def _strike(c: _Checker) -> Strike | None:
     summary = c.text("summary", limit=500) if "summary" in c.table else ""
     sources = c.strings("sources", check=_link)
     related = c.strings("related_posts", check=_link)
-    offset = c.integer("day_offset", low=-10_000, high=10_000)
+    # Day 1 + day_offset is the first day shown: below 0, days below 1 would be.
+    if isinstance(c.table.get("day_offset"), int) and c.table["day_offset"] < 0:
+        c.fail("day_offset", f"{c.table['day_offset']} would make the first days of the "
+                             "strike day 0 or less; move start_date to the organisation's "
+                             "day 1 instead")
+        offset = None
+    else:
+        offset = c.integer("day_offset", low=0, high=10_000)
     participants = c.integer("participants", low=1, high=1_000_000)
+    unverified = c.integer("unverified_after_days", low=2, high=3650)
+    start_known = c.boolean("start_known")
+    _check_counting(c, status, start_known, offset, unverified)
+    _check_dates(c, status, timezone, start, end, confirmed)
     if c.problems or start is None or kind is None or status is None:
         return None
     return Strike(
@@ -374,6 +431,7 @@ def _strike(c: _Checker) -> Strike | None:
         start_date=start, kind=kind, status=status, outcome=outcome, end_date=end,
         demands=demands, summary=summary, sources=sources, related_posts=related,
         day_offset=offset or 0, last_confirmed=confirmed, participants=participants,
+        unverified_after_days=unverified, start_known=start_known is not False,
     )
 
 
@@ -451,16 +509,23 @@ def read(text: str, file: str = "strikes.toml") -> tuple[dict[str, Any], Reading
     return data, Reading(text, file)
 
 
-def parse_strikes(text: str, file: str = "strikes.toml") -> list[Strike]:
+def parse_strikes(text: str, file: str = "strikes.toml", *, now: dt.datetime | None = None,
+                  confirm_every_days: int | None = None) -> list[Strike]:
     """Parse and validate a whole strikes file; raise StrikesFileError listing every problem."""
-    return parse_file(text, file).strikes
+    return parse_file(text, file, now=now, confirm_every_days=confirm_every_days).strikes
 
 
-def parse_file(text: str, file: str = "strikes.toml") -> StrikesFile:
+def parse_file(text: str, file: str = "strikes.toml", *, now: dt.datetime | None = None,
+               confirm_every_days: int | None = None) -> StrikesFile:
     """Parse and validate a whole strikes file; raise StrikesFileError listing every problem.
 
     A file without any table (0 bytes, only comments) parses: see `StrikesFile.is_empty`.
+    Dates that cannot have come yet (an ended strike's start or end, a confirmation) are
+    checked against `now` (default: the wall clock, as the editor lives it; a test's
+    clock is its own), and a strike's own unverified_after_days against the config's
+    `confirm_every_days` when it is given.
     """
+    today = now if now is not None else dt.datetime.now(dt.UTC)
     data, reading = read(text, file)
     problems: list[Problem] = []
     for key in data:
@@ -470,7 +535,7 @@ def parse_file(text: str, file: str = "strikes.toml") -> StrikesFile:
     strikes: list[Strike] = []
     tables = data.get("strike", {})
     for slug, table, _ in _tables(file, reading, "strike", tables, "zehra-kurtay", problems):
-        checker = _Checker(file, reading, slug, table)
+        checker = _Checker(file, reading, slug, table, today, confirm_every_days)
         strike = _strike(checker)
         problems.extend(checker.problems)
         if strike is not None:
@@ -495,11 +560,12 @@ def read_text(path: Path) -> str:
         return handle.read()
 
 
-def load_file(path: Path) -> StrikesFile:
+def load_file(path: Path, *, now: dt.datetime | None = None,
+              confirm_every_days: int | None = None) -> StrikesFile:
     try:
         text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         problem = Problem(str(path), 1, None, None, f"cannot be read: {exc}")
         raise StrikesFileError([problem]) from exc
-    return parse_file(text, file=str(path))
+    return parse_file(text, file=str(path), now=now, confirm_every_days=confirm_every_days)
 

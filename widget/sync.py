@@ -15,19 +15,30 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
 
 from widget.config import Config, SourceConfig
 from widget.sources import SourceError, fetcher_for, read_source
 from widget.sources.media import copy_thumbnails
-from widget.store import Store, StoreError, describe, last_good_path
+from widget.store import (
+    KIND_RANK,
+    Saved,
+    Store,
+    StoreError,
+    describe,
+    last_good_path,
+    url_key,
+)
 from widget.strikes import StrikesFileError, load_file
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> dt.datetime:
@@ -166,10 +177,12 @@ def _sync_source(source: SourceConfig, config: Config, store: Store, clock: Cloc
     except Exception as exc:  # noqa: BLE001 - see _unexpected
         return _fail(store, source.name, source.type, _unexpected(exc), clock)
     try:
-        count = store.save_posts(source.name, source.type, read.posts, clock(), media)
+        saved = store.save_posts(source.name, source.type, read.posts, clock(), media,
+                                 listed=read.listed, covers_after=read.covers_after,
+                                 extra=read.extra)
     except StoreError as exc:
         return SourceResult(source.name, False, f"nothing was saved: {exc}")
-    detail = f"{count} posts, {len(media)} new thumbnails"
+    detail = f"{_counts(saved)}, {len(media)} new thumbnails"
     if failed:
         detail += f" ({len(failed)} could not be copied, first: {failed[0]})"
     if read.problems:
@@ -178,11 +191,49 @@ def _sync_source(source: SourceConfig, config: Config, store: Store, clock: Cloc
     return SourceResult(source.name, True, detail)
 
 
+def _counts(saved: Saved) -> str:
+    """The posts a visitor sees from the source now, and why others are not shown."""
+    notes = [f"{n} {what}" for n, what in (
+        (saved.taken_down, "taken down upstream"), (saved.hidden, "hidden by an editor"),
+        (saved.elsewhere, "shown from another source with the same URL")) if n]
+    return f"{saved.shown} posts" + (f" ({', '.join(notes)})" if notes else "")
+
+
+def edit_store(config: Config, edit: Callable[[Store], T], *, wait: float = 0.0
+               ) -> tuple[T, SourceResult]:
+    """An editor's change to the store (`post hide`), published to the workers as a sync
+    publishes: under the sync lock, then the copy they read. Returns what `edit`
+    returned and how the copy went."""
+    with sync_lock(config.database, wait=wait), open_for_sync(config.database) as store:
+        value = edit(store)
+        copied = _save_copy(store)
+    return value, copied
+
+
+def same_sites(sources: Iterable[SourceConfig]) -> list[str]:
+    """A warning for each pair of sources on one site: their posts are stored once."""
+    by_host: dict[str, list[SourceConfig]] = {}
+    for source in sources:
+        if urlsplit(source.url).scheme.lower() in ("http", "https"):
+            host = url_key(source.url).split("/", 1)[0]  # with a port that is not the default
+            by_host.setdefault(host.removeprefix("www."), []).append(source)
+    warnings = []
+    for host, group in by_host.items():
+        if len(group) < 2:
+            continue
+        # The store's rule (widget/store.py:KIND_RANK): first by kind, then config order.
+        keeper = min(group, key=lambda s: KIND_RANK.get(s.type, len(KIND_RANK)))
+        names = ", ".join(f"{s.name!r} ({s.type})" for s in group)
+        warnings.append(f"sources {names} are the same site ({host}): a post both offer is "
+                        f"stored and shown once, from {keeper.name!r}")
+    return warnings
+
+
 def sync_strikes(config: Config, store: Store, clock: Clock = utc_now, *,
                  allow_empty: bool = False) -> SourceResult:
     name = "strikes-file"
     try:
-        parsed = load_file(config.strikes_file)
+        parsed = load_file(config.strikes_file, confirm_every_days=config.confirm_every_days)
         published = store.strike_count() if parsed.is_empty else 0
         if published and not allow_empty:
             # The most likely accident: a save that truncated the file. Refuse it while

@@ -3,7 +3,6 @@ headless Chromium driven by Playwright."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import threading
@@ -15,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import DEMO, ROOT
+from tests.conftest import ROOT, copy_demo
 from tests.servers import Gunicorn, need
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,7 +29,7 @@ PLACEHOLDER = "http://127.0.0.1:8000"
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gunicorn]:
     folder = tmp_path_factory.mktemp("service") / "demo"
-    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns("var"))
+    copy_demo(folder)
     config = folder / "widget.toml"
     subprocess.run([sys.executable, "-m", "widget", "--config", str(config), "sync"],
                    check=True, capture_output=True)

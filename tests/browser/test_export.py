@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import pytest
 
 from tests.browser.conftest import HOSTS, PLACEHOLDER, HostServer, Watch
 from tests.browser.helpers import frame_text, no_inner_scrollbar, wait_fitted, wait_frames
-from tests.conftest import DEMO
+from tests.conftest import copy_demo
 from tests.nginx import Nginx, need_nginx, static_server
 from tests.servers import free_port
 from widget.config import load_config
@@ -56,7 +55,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     need_nginx()
     folder = tmp_path_factory.mktemp("static-site")
     demo = folder / "demo"
-    shutil.copytree(DEMO, demo, ignore=shutil.ignore_patterns("var"))
+    copy_demo(demo)
     subprocess.run([sys.executable, "-m", "widget", "--config", str(demo / "widget.toml"),
                     "sync"], check=True, capture_output=True, timeout=60)
     port = free_port()  # the export's base_url must be where nginx will serve it

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import falcon.testing
 import pytest
 
 from tests.browser.conftest import HostServer
-from tests.conftest import DEMO
+from tests.conftest import copy_demo
 from widget.assets import default_assets
 from widget.config import load_config
 from widget.days import next_local_midnight
@@ -38,7 +37,7 @@ def strike(slug: str, tz: str, start: str, status: str = "active") -> str:
 
 def render(tmp_path: Path, strikes: str, now: dt.datetime, path: str) -> str:
     folder = tmp_path / "demo"
-    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns("var"))
+    copy_demo(folder)
     (folder / "strikes.toml").write_text(strikes)
     config = load_config(folder / "widget.toml")
     with Store(config.database) as store:

@@ -26,11 +26,14 @@ from widget.export.families import Family, exported_route, family_of
 from widget.export.tree import (
     NAME_MAX,
     NOT_FOUND,
+    REMOVED,
+    UNKNOWN,
     UNLISTED,
     Tree,
     file_for,
     gone_file,
     oembed_file,
+    status_file,
     too_long,
 )
 from widget.http.app import create_app
@@ -46,14 +49,23 @@ _MEDIA = re.compile(re.escape(routes.MEDIA.path(name="").encode())
 _DISCOVERY = re.compile(r'<([^>]+)>;\s*rel="alternate";\s*type="application/json\+oembed"')
 
 
+# What a file is, besides the answer of its own URL (Written.role): nginx serves it for
+# other URLs than the one it was asked for by (widget.export.nginx).
+ROLE_GONE = "gone"  # a removed strike's 410 (the API)
+ROLE_REMOVED = "removed"  # a removed strike's embed page: served for every removed slug
+ROLE_UNKNOWN = "unknown"  # the 404 page of a slug never listed: served for any such slug
+
+
 @dataclass
 class Written:
     url: str  # path and query, as requested
     file: str  # relative to OUTDIR
-    family: Family | None  # None: the 410 answer of a removed strike
+    family: Family | None  # None: an answer with a role (below)
     content_type: str
     size: int
     headers: Mapping[str, str]  # the service's, for the nginx location
+    status: int = 200
+    role: str = ""  # "": the answer of `url` alone; else one of the ROLE_* above
 
 
 def badge_query(defaults: Any, **options: str) -> str:
@@ -108,6 +120,10 @@ class Exporter:
         self.version = ""
         self.not_found: Mapping[str, str] = {}  # the headers of the service's 404
         self.preflight: Mapping[str, str] = {}  # ... and of its answer to a CORS preflight
+        self.removed: list[str] = []  # removed strikes' slugs (nginx's tombstones)
+        # The first instant after `now` at which an answer may change its day number or
+        # state: the earliest next local midnight of a strike still counting.
+        self.changes_at: dt.datetime | None = None
 
     # --- requests -----------------------------------------------------------------------
 
@@ -154,11 +170,11 @@ class Exporter:
         return result
 
     def _keep(self, url: str, name: str, family: Family | None,
-              result: falcon.testing.Result) -> None:
+              result: falcon.testing.Result, role: str = "") -> None:
         content_type = result.headers.get("content-type", "application/octet-stream")
         self.tree.write(name, result.content)
         self.written.append(Written(url, name, family, content_type, len(result.content),
-                                    result.headers))
+                                    result.headers, result.status_code, role))
         if content_type.startswith(("text/", "application/")):
             self.media.update(m.decode() for m in _MEDIA.findall(result.content))
 
@@ -209,6 +225,9 @@ class Exporter:
         every = self.export(routes.STRIKES, "status=all")
         assert every is not None
         slugs = [str(s["slug"]) for s in every.json["strikes"]]
+        changes = [dt.datetime.fromisoformat(s["day"]["changes_at"])
+                   for s in every.json["strikes"] if s["day"]["changes_at"]]
+        self.changes_at = min(changes, default=None)
         for slug in slugs:
             self.export(routes.STRIKE, slug=slug)
         # Removed strikes answer 410: kept as files that nginx serves with that status.
@@ -216,7 +235,8 @@ class Exporter:
             path = routes.STRIKE.path(slug=slug)
             result = self.get(path)
             if result.status_code == 410:
-                self._keep(path, gone_file(path), None, result)
+                self._keep(path, gone_file(path), None, result, ROLE_GONE)
+                self.removed.append(slug)
         return slugs
 
     def _embeds(self, slugs: list[str]) -> None:
@@ -224,8 +244,25 @@ class Exporter:
             query = options.query().removeprefix("?")
             self.export(routes.EMBED_NEWS, query)
             self.export(routes.EMBED_STRIKES, query)
-            for slug in [*slugs, UNLISTED]:
+            for slug in slugs:
                 self.export(routes.EMBED_STRIKE, query, slug=slug)
+            self._not_listed(routes.EMBED_STRIKE, query)
+
+    def _not_listed(self, route: Route, query: str) -> None:
+        """The pages nginx answers with for a slug of `route` that has no files of its
+        own, as the service answers them: a removed strike's notice (the same for every
+        removed slug) and the 404 page of a slug never listed (the same for all)."""
+        kind = route.path(slug="").rstrip("/")
+        asked = [(ROLE_UNKNOWN, UNKNOWN, route.path(slug=UNLISTED), 404)]
+        if self.removed:
+            asked.append((ROLE_REMOVED, REMOVED, route.path(slug=self.removed[0]), 200))
+        for role, folder, path, status in asked:
+            url = path + (f"?{query}" if query else "")
+            result = self.get(path, query)
+            if result.status_code != status:
+                raise ExportError(f"{url}: the service answered {result.status}, "
+                                  f"not {status}")
+            self._keep(url, status_file(folder, kind, query), None, result, role)
 
     def _badges(self, slugs: list[str]) -> None:
         langs = next(o.choices for o in OPTIONS if o.name == "lang") or ("en",)

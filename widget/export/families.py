@@ -5,6 +5,13 @@ day number) are widget.routes'. What is added here is nginx's part, per family o
 routes: the `location` that serves them, the files `try_files` falls back to, and
 whether a precompressed copy sits beside each file. Every route is in a family or in
 NOT_EXPORTED, with the reason (a test checks it).
+
+A slug that was not exported is answered as the service answers it: a removed strike's
+embed page is its "no longer listed" notice (200), any other slug's the page saying
+there is no hunger strike at that address (404: a typo is not a removal); a badge is
+the same neutral image for both (200: an image cannot show a page, and image proxies
+turn any error into a broken image). The API's removed strikes are 410s of their own
+(widget.export.nginx).
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from widget import routes
-from widget.export.tree import INDEX, UNLISTED
+from widget.export.tree import INDEX, REMOVED, UNKNOWN, UNLISTED
 from widget.routes import Route
 
 QUERY_FILE = "$uri/$sw_q"  # PATH?QUERY -> PATH/QUERY (widget.export.tree.file_for)
@@ -26,7 +33,10 @@ class Family:
     location: str | None = None  # nginx location arguments; None: one exact location per URL
     first: str = QUERY_FILE  # the file try_files looks for first
     defaults: bool = False  # a query not exported: the answer without one (default options)
-    unlisted: bool = False  # a slug not exported: the "no longer listed" answer
+    unlisted: bool = False  # any slug not exported: the answer for a slug not listed (badges)
+    # A slug not exported: a removed strike's page (200, from REMOVED) or, for a slug
+    # never listed, the page that says so (404, from UNKNOWN). One route of a slug.
+    tombstones: bool = False
     gzip: bool = False  # precompressed copies beside the files (gzip_static)
 
     @property
@@ -49,6 +59,37 @@ class Family:
                 candidates += [f"{path}/$sw_q", f"{path}/{INDEX}"]
         return " ".join([*candidates, "=404"])
 
+    # --- tombstones: what nginx answers for a slug with no files of its own ---
+
+    def _status_base(self, folder: str) -> str:
+        """/FOLDER/PATH, PATH being the route's path with the slug left out."""
+        return f"/{folder}{self.routes[0].path(slug='').rstrip('/')}"
+
+    def holds(self, file: str, folder: str) -> bool:
+        """Whether `file` (relative to OUTDIR) is one of this family's under `folder`."""
+        return f"/{file}".startswith(self._status_base(folder) + "/")
+
+    @property
+    def removed_files(self) -> str:
+        """try_files for a removed slug: its notice under the options asked for, else
+        under the default ones."""
+        base = self._status_base(REMOVED)
+        return f"{base}/$sw_q {base}/{INDEX} =404"
+
+    @property
+    def unknown_page(self) -> str:
+        """error_page for a slug never listed: the URI of its 404 page, by the options."""
+        return f"{self._status_base(UNKNOWN)}/$sw_q"
+
+    @property
+    def unknown_location(self) -> str:
+        """The location (internal) that serves those 404 pages."""
+        return f"^~ {self._status_base(UNKNOWN)}/"
+
+    @property
+    def unknown_files(self) -> str:
+        return f"$uri {self._status_base(UNKNOWN)}/{INDEX} =404"
+
     def route_of(self, path: str) -> Route | None:
         """The route of this family that `path` is one of."""
         for route in self.routes:
@@ -64,7 +105,7 @@ def _exact(route: Route) -> str:
 
 # In the order of the snippet's locations. NOTE: the regex locations are nginx's own
 # (PCRE, a trailing "/" allowed) and take any one path segment where a route takes a
-# slug: a strike that was never exported gets the "no longer listed" fallback.
+# slug: a strike that was never exported gets the fallback its family says (above).
 # tests/test_export.py runs a real nginx over them.
 FAMILIES: tuple[Family, ...] = (
     Family((routes.BUILDER,), _exact(routes.BUILDER), defaults=True),
@@ -74,7 +115,7 @@ FAMILIES: tuple[Family, ...] = (
     Family((routes.EMBED_NEWS,), '~ "^/embed/news/?$"', defaults=True),
     Family((routes.EMBED_STRIKES,), '~ "^/embed/strikes/?$"', defaults=True),
     Family((routes.EMBED_STRIKE,), '~ "^/embed/strike/[^/]+/?$"', defaults=True,
-           unlisted=True),
+           tombstones=True),
     Family((routes.BADGE_SVG,), '~ "^/badge/strike/[^/]+\\.svg$"', defaults=True,
            unlisted=True),
     Family((routes.BADGE_PNG,), '~ "^/badge/strike/[^/]+\\.png$"', defaults=True,

@@ -5,9 +5,12 @@ swapping the finished tree in place of the previous one at once.
     PATH        ->  OUTDIR/PATH/_index     (no query)
 
 `_index` can be neither a query (those hold "=") nor a strike slug (no "_" in slugs),
-so paths never collide. oEmbed answers are named by their `url` parameter, the 410
-answers of removed strikes live under `_status/410/`. The nginx snippet
-(widget.export.nginx) finds the files by the same rules.
+so paths never collide. oEmbed answers are named by their `url` parameter. Answers
+that nginx gives for URLs other than their own live under `_status/`: the 410 answers
+of removed strikes (`_status/410/PATH`), the embed page of a removed strike
+(`_status/removed/PATH/QUERY`, for every removed slug) and of a slug never listed
+(`_status/unknown/PATH/QUERY`, a 404). The nginx snippet (widget.export.nginx) finds
+the files by the same rules.
 """
 
 from __future__ import annotations
@@ -28,7 +31,11 @@ NGINX_SNIPPET = "nginx-site.conf"
 INDEX = "_index"  # the file of a path without a query
 NOT_FOUND = "/_status/404"  # the service's answer to an unknown URL, served for any 404
 GONE = "_status/410"  # the folder of the 410 answers, one file per URL path
-UNLISTED = "_unlisted"  # the slug under which the "no longer listed" answers are exported
+REMOVED = "_status/removed"  # a removed strike's page, the same for every removed slug
+UNKNOWN = "_status/unknown"  # the 404 page of a slug never listed, the same for all
+# A slug no strike can have (slugs hold no "_"): the neutral badges of every slug not
+# listed are exported under it, and the service is asked for the unknown-slug page by it.
+UNLISTED = "_unlisted"
 NAME_MAX = 255  # bytes in one file name on every common filesystem
 
 
@@ -55,6 +62,12 @@ def oembed_file(query: str) -> str:
 def gone_file(path: str) -> str:
     """Where the 410 answer of PATH is written (nginx serves it with that status)."""
     return f"{GONE}/{path.strip('/')}"
+
+
+def status_file(folder: str, path: str, query: str) -> str:
+    """Where the answer nginx gives for any slug of PATH's kind (`folder`: REMOVED or
+    UNKNOWN) is written: PATH is that kind's path with the slug left out."""
+    return f"{folder}/{file_for(path, query)}"
 
 
 def too_long(name: str) -> bool:

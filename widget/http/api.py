@@ -10,6 +10,7 @@ import orjson
 from cachetools import LRUCache
 
 from widget import routes
+from widget.days import needs_confirming
 from widget.http.errors import InvalidParameter
 from widget.http.openapi import openapi_document
 from widget.http.params import Params
@@ -35,6 +36,7 @@ class _Resource:
         self._snapshots = services.snapshots
         self._rendered = services.rendered
         self._clock = services.clock
+        self._rule = services.pages.site.rule  # when a count stops being told as today's
 
 
 class PostsResource(_Resource):
@@ -89,9 +91,10 @@ class StrikesResource(_Resource):
                 if s.listed_under(status) and (country is None or s.country == country)
             ]
             return entry(orjson.dumps({
-                "strikes": [render.strike_dict(s, now, self._base) for s in strikes],
+                "strikes": [render.strike_dict(s, now, self._base, self._rule)
+                            for s in strikes],
                 "version": snapshot.version,
-            }), fresh_until=render.fresh_until(strikes, now))
+            }), fresh_until=render.fresh_until(strikes, now, self._rule))
 
         key = ("strikes", params.key(), snapshot.version, snapshot.local_dates(now))
         send(resp, self._rendered.get(key, body))
@@ -116,8 +119,8 @@ class StrikeResource(_Resource):
         now = self._clock()
         key = ("strike", slug, snapshot.version, snapshot.local_dates(now))
         send(resp, self._rendered.get(key, lambda: entry(
-            orjson.dumps(render.strike_dict(strike, now, self._base)),
-            fresh_until=render.fresh_until([strike], now))))
+            orjson.dumps(render.strike_dict(strike, now, self._base, self._rule)),
+            fresh_until=render.fresh_until([strike], now, self._rule))))
 
     on_head = on_get
 
@@ -129,6 +132,7 @@ class HealthResource:
 
     def __init__(self, services: Services):
         self._stale_after = services.config.stale_after
+        self._rule = services.config.confirmation
         self._snapshots = services.snapshots
         self._health = services.health
         self._clock = services.clock
@@ -159,6 +163,9 @@ class HealthResource:
             "as_of": render.iso(snapshot.as_of),
             "posts": len(snapshot.posts),
             "strikes": len(snapshot.strikes),
+            # Strikes no one has confirmed for confirm_every_days: an editor should.
+            "strikes_to_confirm": sum(needs_confirming(s, now, self._rule)
+                                      for s in snapshot.strikes.values()),
             "sources": sources,
         })
         resp.content_type = JSON

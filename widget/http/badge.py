@@ -34,13 +34,20 @@ def _badge_options(req: falcon.Request) -> BadgeOptions:
 
 class StrikeBadge:
     """A strike's badge. Never a broken image: a removed or unknown slug gets a neutral
-    "no longer listed" badge (200), and only a wrong option is an error (400)."""
+    "no longer listed" badge (200), and only a wrong option is an error (400).
+
+    NOTE: unlike the embed page, a badge does not tell a typo (404 there) from a removal:
+    an image cannot show a page, and image proxies (GitHub's camo, for one) may show a
+    broken image for any answer but a 2xx, on a page whose author did nothing wrong when
+    the strike was removed. The embed page, the API and the builder tell the two apart
+    (docs/deploy.md, "What is exported")."""
 
     def __init__(self, services: Services, renderer: BadgeRenderer, fmt: str):
         self._renderer = renderer
         self._snapshots = services.snapshots
         self._rendered = services.rendered
         self._clock = services.clock
+        self._rule = services.pages.site.rule  # when a count stops being told as today's
         self._name_lang = services.config.content_lang
         self._format = fmt
         self._parsed = ParsedQueries(_badge_options)
@@ -53,8 +60,9 @@ class StrikeBadge:
 
         def body() -> Entry:
             draw = self._renderer.svg if self._format == "svg" else self._renderer.png
-            data = draw(strike, now, options, name_lang=self._name_lang)
-            return entry(data, fresh_until=fresh_until([strike], now) if strike else None)
+            data = draw(strike, now, options, name_lang=self._name_lang, rule=self._rule)
+            return entry(data, fresh_until=fresh_until([strike], now, self._rule)
+                         if strike else None)
 
         if strike is None:
             # Every slug not listed looks the same: one cache entry for all of them, so

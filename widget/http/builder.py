@@ -10,6 +10,7 @@ asks this same page for the new choices and swaps the results in.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,11 +137,14 @@ def default_strike(strikes: Mapping[str, Strike]) -> str:
 
 
 def parse_choices(params: Mapping[str, str | list[str]],
-                  strikes: Mapping[str, Strike]) -> Choices:
+                  strikes: Mapping[str, Strike],
+                  removed: Mapping[str, dt.date] | None = None) -> Choices:
     """Choices from the query; raises OptionError naming the first wrong parameter.
 
     Blank fields mean "the default" (a form submits every field); a choice that does
-    not apply to the chosen widget is checked but left out of its snippets."""
+    not apply to the chosen widget is checked but left out of its snippets. A strike
+    that is not listed is told apart as the API does: removed (410 there) or never
+    listed, a typo (404 there)."""
     raw: dict[str, str] = {}
     for name, value in params.items():
         if name not in PARAMS:
@@ -153,6 +157,9 @@ def parse_choices(params: Mapping[str, str | list[str]],
     kind = _one_of(raw, "widget", KINDS, "strike" if strikes else "news")
     slug = raw.get("strike") or default_strike(strikes)
     if raw.get("strike") and slug not in strikes:
+        if removed and slug in removed:
+            raise OptionError("strike", f"the hunger strike {slug!r} was removed from the "
+                                        f"list on {removed[slug].isoformat()}")
         raise OptionError("strike", f"no hunger strike is listed as {slug!r}")
     if kind in ("strike", "badge") and not slug:
         raise OptionError("widget", "no hunger strike is listed yet")
@@ -234,7 +241,7 @@ class BuilderPage(_Page):
         snapshot = self._services.snapshots.current()
         strikes = snapshot.strikes
         try:
-            choices = parse_choices(req.params, strikes)
+            choices = parse_choices(req.params, strikes, snapshot.removed)
             error = None
         except OptionError as exc:
             choices, error = self._fallback(req.params, strikes), exc

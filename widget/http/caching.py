@@ -2,12 +2,19 @@
 
 Resources set the body and, when it shows a day number, `resp.context.fresh_until`
 (the next local midnight). This middleware derives everything else.
+
+NOTE: no lifetime it writes outlives its `fresh_until`, counted from the instant of the
+request (`now`) or from its Date (the start of that second): max-age, s-maxage and
+max(max-age, s-maxage) + stale-while-revalidate are whole seconds, rounded down from
+the time left at `now`. `stale-if-error` is not cut (docs/configuration.md: a cache may
+show the last number it had while the service is down).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -60,6 +67,12 @@ class Lifetime:
                 f"stale-while-revalidate={self.swr}, stale-if-error={stale_if_error}")
 
 
+def seconds_left(now: dt.datetime, until: dt.datetime) -> int:
+    """Whole seconds from `now` to `until`, rounded down (0 once it has passed): the
+    longest lifetime that, counted from `now` or from any earlier instant, ends by then."""
+    return max(0, math.floor((until - now).total_seconds()))
+
+
 def _ancestors(setting: str) -> str:
     # The builder previews the widgets in a frame of its own: 'self' is always allowed.
     return setting if setting.strip() == "*" else f"'self' {setting}"
@@ -75,28 +88,31 @@ class HTTPCaching:
                      f"form-action 'self'; frame-ancestors {_ancestors(config.frame_ancestors)}")
         self._clock = clock
         self._default = Lifetime(config.max_age, config.s_maxage, config.stale_while_revalidate)
-        # PERF: (Cache-Control, Expires) per (second, freshness limit): formatting dates and
-        # directives once a second instead of on every request.
+        # PERF: (Cache-Control, Expires) per (second, freshness limit, seconds left):
+        # formatting dates and directives once a second instead of on every request.
         self._second = -1
-        self._headers: dict[dt.datetime | None, tuple[str, str]] = {}
+        self._headers: dict[tuple[dt.datetime | None, int], tuple[str, str]] = {}
 
     def _freshness(self, fresh_until: dt.datetime | None) -> tuple[str, str]:
         now = self._clock()
-        second = int(now.timestamp())
+        second = math.floor(now.timestamp())
         if second != self._second:
             self._second, self._headers = second, {}
-        found = self._headers.get(fresh_until)
+        # NOTE: the seconds left are taken at `now`, not once for the whole second: a
+        # lifetime computed at the start of a second would outlive a midnight that comes
+        # before the end of it (issue 10: at 1.001 s before midnight, max-age=2).
+        left = -1 if fresh_until is None else seconds_left(now, fresh_until)
+        found = self._headers.get((fresh_until, left))
         if found is None:
-            life = self.lifetime(now, fresh_until)
-            expires = now.replace(microsecond=0) + dt.timedelta(seconds=life.max_age)
+            life = self._default if fresh_until is None else self._capped(left)
+            start = dt.datetime.fromtimestamp(second, dt.UTC)  # what the Date header says
+            expires = start + dt.timedelta(seconds=life.max_age)
             found = (life.header(self._config.stale_if_error), format_datetime(expires, True))
-            self._headers[fresh_until] = found
+            self._headers[(fresh_until, left)] = found
         return found
 
-    def lifetime(self, now: dt.datetime, fresh_until: dt.datetime | None) -> Lifetime:
-        if fresh_until is None:
-            return self._default
-        left = max(0, int((fresh_until - now).total_seconds()))
+    def _capped(self, left: int) -> Lifetime:
+        """The configured lifetimes, none of them longer than `left` whole seconds."""
         max_age = min(self._config.max_age, left)
         s_maxage = min(self._config.s_maxage, left)
         # A cache must not keep serving yesterday's day number while it revalidates.

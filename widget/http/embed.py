@@ -34,6 +34,7 @@ class _EmbedPage:
         self._rendered = services.rendered
         self._clock = services.clock
         self._parsed = ParsedQueries(lambda req: parse_options(widget, req.params))
+        self._health = services.health
 
     def _discovery(self, options: EmbedOptions, **fields: str) -> tuple[str, ...]:
         href = oembed_url(self._pages.site, self._route.path(**fields), options)
@@ -59,7 +60,8 @@ class EmbedStrikes(_EmbedPage):
         key = (self._route.name, options, snapshot.version, snapshot.local_dates(now))
         send(resp, self._rendered.get(key, lambda: entry(
             self._pages.strikes(snapshot, options, now),
-            fresh_until=fresh_until(chosen_strikes(snapshot, options), now),
+            fresh_until=fresh_until(chosen_strikes(snapshot, options), now,
+                                    self._pages.site.rule),
             links=self._discovery(options))), HTML)
 
     on_head = on_get
@@ -71,15 +73,30 @@ class EmbedStrike(_EmbedPage):
         snapshot = self._snapshots.current()
         strike = snapshot.strikes.get(slug)
         if strike is None:
-            # A calm notice, never a broken box. It is a page like any other for the frame
-            # (200, not 404, which would be a console error on every host page).
-            key: tuple[Any, ...] = ("embed-notice", options)
-            send(resp, self._rendered.get(key, lambda: entry(self._pages.notice(options))), HTML)
+            # A calm page either way, never a broken box: the frame shows it and fits it
+            # (embed.js sends its height), with the same styles and CSP as any other.
+            # While the service serves no good data (a broken database and copy: the
+            # store is empty), it cannot tell a typo from anything: the calm notice.
+            if slug in snapshot.removed or self._health.troubles():
+                # A removed strike's tombstone: a page like any other (200; the webmaster
+                # did nothing wrong, so no console error on every host page).
+                key: tuple[Any, ...] = ("embed-notice", options)
+                send(resp, self._rendered.get(key, lambda: entry(self._pages.notice(options))),
+                     HTML)
+            else:
+                # Never listed: a typo in the address. 404, as the API says, so that the
+                # webmaster can tell it from a removal (the browser's console names it).
+                # One cache entry for every such slug: made-up slugs push nothing out.
+                key = ("embed-unknown", options)
+                send(resp, self._rendered.get(key, lambda: entry(self._pages.unknown(options))),
+                     HTML)
+                resp.status = falcon.HTTP_404
             return
         now = self._clock()
         key = (self._route.name, slug, options, snapshot.version, snapshot.local_dates(now))
         send(resp, self._rendered.get(key, lambda: entry(
-            self._pages.strike(strike, options, now), fresh_until=fresh_until([strike], now),
+            self._pages.strike(strike, options, now),
+            fresh_until=fresh_until([strike], now, self._pages.site.rule),
             links=self._discovery(options, slug=slug))), HTML)
 
     on_head = on_get

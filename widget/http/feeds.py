@@ -65,7 +65,7 @@ class StrikeEventsFeed:
         version, instants = self._instants
         if version != snapshot.version:
             instants = tuple(sorted(e.at.astimezone(dt.UTC)
-                                    for e in render.strike_events(snapshot)))
+                                    for e in render.strike_events(snapshot, self._site.rule)))
             self._instants = (snapshot.version, instants)  # one assignment: thread-safe
         return instants
 

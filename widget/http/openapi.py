@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from widget import __version__, routes
+from widget.days import DayState
 from widget.model import STATUS_FILTERS, Kind, Outcome, Status
 from widget.query import PAGE_SIZE, PAGE_SIZES
 from widget.values import SLUG
@@ -60,13 +61,38 @@ SCHEMAS: dict[str, Any] = {
         "version": {"type": "string"},
     }),
     "Day": _strict({
-        "number": _nullable({"type": "integer"}),
-        "as_of": {**_DATE, "description": "The local date the number refers to."},
+        "state": {"enum": [state.value for state in DayState],
+                  "description": "What the counter says. confirmed: day N, today's count; "
+                                 "unconfirmed: today's count, not confirmed for "
+                                 "confirm_every_days (the widgets add \"last confirmed on "
+                                 "DATE\"); unverified: not confirmed for unverified_after_days,"
+                                 " so no current count (number is null; see confirmed); "
+                                 "start-unknown: going on, but no source gives its first day, "
+                                 "so no number (start_date is the first day it was reported); "
+                                 "announced: not started yet; final: ended or suspended."},
+        "number": {**_nullable({"type": "integer", "minimum": 1}),
+                   "description": "Day N as of as_of: today's count (confirmed, unconfirmed) "
+                                  "or the final one; null when no count is told."},
+        "as_of": {**_DATE, "description": "The local date the day speaks of: today while a "
+                                          "count is told as today's or the strike is announced,"
+                                          " the end date once final, the last confirmation's "
+                                          "date otherwise."},
         "final": {"type": "boolean", "description": "True once the count is frozen."},
         "starts_in": _nullable({"type": "integer", "minimum": 1}),
-        "changes_at": _nullable({**_TIME, "description": "Next local midnight."}),
+        "changes_at": _nullable({**_TIME, "description": "The next instant (a local midnight) "
+                                                         "at which number or state changes; "
+                                                         "null when neither changes any more "
+                                                         "without an edit."}),
+        "confirmed": {**_nullable(_strict({
+            "date": {**_DATE, "description": "last_confirmed, or start_date when none is "
+                                             "recorded."},
+            "number": {**_nullable({"type": "integer", "minimum": 1}),
+                       "description": "Day N on that date; null when the start is unknown."},
+        })), "description": "The last confirmation while the strike runs; null when "
+                            "announced or final."},
     }, "Day N counts the start date as day 1 in the strike's timezone, plus day_offset, "
-       "and freezes at the end date."),
+       "and freezes at the end date; it is told as today's only while someone vouches for "
+       "it (state)."),
     "Strike": _strict({
         "slug": {"type": "string", "pattern": f"^{SLUG}$"},
         "name": {"type": "string"},
@@ -116,6 +142,8 @@ SCHEMAS: dict[str, Any] = {
         "as_of": _TIME,
         "posts": {"type": "integer"},
         "strikes": {"type": "integer"},
+        "strikes_to_confirm": {"type": "integer", "description": "Strikes no one has "
+                               "confirmed for confirm_every_days: their counters say so."},
         "sources": {"type": "array", "items": {"$ref": "#/components/schemas/SourceHealth"}},
     }),
     "Problem": {

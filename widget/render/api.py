@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from widget import routes
-from widget.days import day_count, depends_on_today, next_local_midnight
+from widget.days import DEFAULT_RULE, ConfirmationRule, changes_at, day_count
 from widget.model import Post, Strike
 from widget.values import iso
 
@@ -35,9 +35,13 @@ def post_dict(post: Post, base_url: str) -> dict[str, Any]:
     }
 
 
-def strike_dict(strike: Strike, now: dt.datetime, base_url: str) -> dict[str, Any]:
-    count = day_count(strike, now)
-    changes_at = None if count.frozen else next_local_midnight(strike.timezone, now)
+def strike_dict(strike: Strike, now: dt.datetime, base_url: str,
+                rule: ConfirmationRule = DEFAULT_RULE) -> dict[str, Any]:
+    count = day_count(strike, now, rule)
+    changes = changes_at(strike, now, rule)
+    confirmed = None
+    if count.confirmed_on is not None:
+        confirmed = {"date": count.confirmed_on.isoformat(), "number": count.confirmed_day}
     return {
         "slug": strike.slug,
         "name": strike.name,
@@ -50,11 +54,13 @@ def strike_dict(strike: Strike, now: dt.datetime, base_url: str) -> dict[str, An
         "start_date": strike.start_date.isoformat(),
         "end_date": strike.end_date.isoformat() if strike.end_date else None,
         "day": {
+            "state": count.state.value,
             "number": count.day,
             "as_of": count.as_of.isoformat(),
             "final": count.frozen,
             "starts_in": count.starts_in,
-            "changes_at": iso(changes_at) if changes_at else None,
+            "changes_at": iso(changes) if changes else None,
+            "confirmed": confirmed,
         },
         "day_offset": strike.day_offset,
         "last_confirmed": strike.last_confirmed.isoformat() if strike.last_confirmed else None,
@@ -71,7 +77,9 @@ def strike_dict(strike: Strike, now: dt.datetime, base_url: str) -> dict[str, An
     }
 
 
-def fresh_until(strikes: Iterable[Strike], now: dt.datetime) -> dt.datetime | None:
-    """The first local midnight at which any of these strikes' rendering changes."""
-    times = [next_local_midnight(s.timezone, now) for s in strikes if depends_on_today(s, now)]
+def fresh_until(strikes: Iterable[Strike], now: dt.datetime,
+                rule: ConfirmationRule = DEFAULT_RULE) -> dt.datetime | None:
+    """The first instant at which any of these strikes' rendering changes: the next local
+    midnight of a count that grows, the day a state changes on (widget.days.changes_at)."""
+    times = [at for s in strikes if (at := changes_at(s, now, rule)) is not None]
     return min(times) if times else None

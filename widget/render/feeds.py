@@ -1,18 +1,22 @@
 """Feeds out: Atom 1.0 and JSON Feed 1.1 of the posts, Atom of hunger-strike events.
 
 Pure functions of the snapshot (and, for the events, the current instant: only to
-leave out events dated in the future, such as an announced strike's first day).
+leave out events dated in the future, such as an announced strike's first day or the
+day a confirmation runs out).
 Nothing here depends on today's date otherwise, so the bytes change with the
 snapshot's version and with the arrival of a stored future date, never at midnight.
 
 - Atom is built with xml.etree.ElementTree, which escapes text and attributes;
   characters XML 1.0 cannot carry are dropped first.
 - Post entries are the snapshot's posts, newest first, at most MAX_POSTS.
-- Strike events are derived from the stored dates only: started (start_date),
-  confirmed ongoing (last_confirmed, with that day's number), ended or suspended
-  (end_date, with the final day count). A confirmation on the start date or on
-  or after the end date adds nothing to those events and is not an event of its
-  own. Removed strikes (tombstones) produce no events at all.
+- Strike events are derived from the stored dates and the confirmation rule
+  (widget.days) only: started (start_date; "first reported" when the start is
+  unknown), confirmed ongoing (last_confirmed, with that day's number), not
+  confirmed (unverified_after_days after the last confirmation, the day the widgets
+  stop telling a current count), ended or suspended (end_date, with the final day
+  count). A confirmation on the start date or on or after the end date adds nothing
+  to those events and is not an event of its own. Removed strikes (tombstones)
+  produce no events at all.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 import orjson
 
 from widget import i18n, routes
-from widget.days import day_count, next_local_midnight, zone
+from widget.days import DEFAULT_RULE, ConfirmationRule, day_count, start_of_day
 from widget.model import Post, Status, Strike
+from widget.query import post_timezone
 from widget.render import phrases
 from widget.render.html import Site
 from widget.snapshot import Snapshot
@@ -133,10 +139,21 @@ def _posts_updated(posts: Iterable[Post]) -> dt.datetime:
     return max((p.modified for p in posts), default=EPOCH)
 
 
+def _local(value: dt.datetime, timezone: str) -> str:
+    """An instant with the organisation's offset, so that the date its readers see is
+    the organisation's (2025-07-14T00:30:00+02:00, not 2025-07-13T22:30:00Z); in UTC
+    as the API writes it."""
+    if timezone == "UTC":
+        return iso(value)
+    return value.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds")
+
+
 def posts_atom(snapshot: Snapshot, site: Site) -> bytes:
     posts = feed_posts(snapshot)
     base = site.base_url
-    feed = _feed(site, tag_uri(base, "feed/posts"), site.name, iso(_posts_updated(posts)),
+    zone = post_timezone(snapshot, site.timezone)
+    updated = iso(EPOCH) if not posts else _local(_posts_updated(posts), zone)
+    feed = _feed(site, tag_uri(base, "feed/posts"), site.name, updated,
                  base + POSTS_ATOM,
                  [(_home(site, routes.EMBED_NEWS.template), "text/html"),
                   (base + POSTS_JSON, "application/feed+json")])
@@ -149,8 +166,8 @@ def posts_atom(snapshot: Snapshot, site: Site) -> bytes:
         _sub(item, "id", post_id(post, base))
         _sub(item, "title", post.title, type="text")
         _link(item, "alternate", post.url, "text/html")
-        _sub(item, "published", iso(post.published))
-        _sub(item, "updated", iso(post.modified))
+        _sub(item, "published", _local(post.published, zone))
+        _sub(item, "updated", _local(post.modified, zone))
         for term in _terms(post):
             _sub(item, "category", term=term)
         if post.excerpt:
@@ -160,7 +177,7 @@ def posts_atom(snapshot: Snapshot, site: Site) -> bytes:
     return _xml_bytes(feed)
 
 
-def _json_item(post: Post, base: str) -> dict[str, Any]:
+def _json_item(post: Post, base: str, zone: str = "UTC") -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": post_id(post, base),
         "url": post.url,
@@ -173,8 +190,8 @@ def _json_item(post: Post, base: str) -> dict[str, Any]:
         item["content_text"] = post.excerpt or post.title
     if post.excerpt:
         item["summary"] = post.excerpt
-    item["date_published"] = iso(post.published)
-    item["date_modified"] = iso(post.modified)
+    item["date_published"] = _local(post.published, zone)
+    item["date_modified"] = _local(post.modified, zone)
     item["tags"] = _terms(post)
     # Only this service's copy: a reader showing the image sends nothing to upstream.
     if post.image is not None and post.image.local:
@@ -195,62 +212,68 @@ def posts_json(snapshot: Snapshot, site: Site) -> bytes:
         "home_page_url": _home(site, routes.EMBED_NEWS.template),
         "feed_url": base + POSTS_JSON,
         "authors": [author],
-        "items": [_json_item(p, base) for p in feed_posts(snapshot)],
+        "items": [_json_item(p, base, post_timezone(snapshot, site.timezone))
+                  for p in feed_posts(snapshot)],
     }
     return orjson.dumps(document) + b"\n"
 
 
 # --- strike events --------------------------------------------------------------------
 
-STARTED, CONFIRMED, ENDED, SUSPENDED = "started", "confirmed", "ended", "suspended"
+STARTED, REPORTED, CONFIRMED = "started", "reported", "confirmed"
+UNVERIFIED, ENDED, SUSPENDED = "unverified", "ended", "suspended"
 # Same instant: the later step of a strike's story sorts first (newest first).
-_RANK = {STARTED: 0, CONFIRMED: 1, SUSPENDED: 2, ENDED: 2}
-_LABELS = {STARTED: "Started", CONFIRMED: "Confirmed ongoing", ENDED: "Ended",
-           SUSPENDED: "Suspended"}
+_RANK = {STARTED: 0, REPORTED: 0, CONFIRMED: 1, UNVERIFIED: 2, SUSPENDED: 3, ENDED: 3}
+_LABELS = {STARTED: "Started", REPORTED: "First reported", CONFIRMED: "Confirmed ongoing",
+           UNVERIFIED: "Not confirmed", ENDED: "Ended", SUSPENDED: "Suspended"}
 
 
 @dataclass(frozen=True, slots=True)
 class StrikeEvent:
     strike: Strike
-    kind: str  # STARTED, CONFIRMED, ENDED or SUSPENDED
+    kind: str  # STARTED (REPORTED: start unknown), CONFIRMED, UNVERIFIED, ENDED or SUSPENDED
     date: dt.date  # the local date, in the strike's timezone
     at: dt.datetime  # the first instant of that date in the strike's timezone (aware, local)
-    day: int | None  # the day number on that date (final count for ended / suspended)
+    # The day number on that date (final count for ended / suspended; for UNVERIFIED the
+    # day of the last confirmation); None when the start is unknown.
+    day: int | None
 
 
-def start_of_day(timezone: str, date: dt.date) -> dt.datetime:
-    """The first instant of `date` in `timezone`, with that zone's offset.
-
-    NOTE: usually 00:00; where a DST change skips midnight, the first instant that exists.
-    """
-    tz = zone(timezone)
-    day_before = dt.datetime.combine(date - dt.timedelta(days=1), dt.time(12), tzinfo=tz)
-    return next_local_midnight(timezone, day_before).astimezone(tz)
-
-
-def _event(strike: Strike, kind: str, date: dt.date) -> StrikeEvent:
+def _event(strike: Strike, kind: str, date: dt.date, rule: ConfirmationRule) -> StrikeEvent:
     at = start_of_day(strike.timezone, date)
     # The day rule itself (widget.days), evaluated on that local date.
-    return StrikeEvent(strike, kind, date, at, day_count(strike, at).day)
+    count = day_count(strike, at, rule)
+    return StrikeEvent(strike, kind, date, at,
+                       count.confirmed_day if kind == UNVERIFIED else count.day)
 
 
-def events_of(strike: Strike) -> list[StrikeEvent]:
-    events = [_event(strike, STARTED, strike.start_date)]
+def events_of(strike: Strike, rule: ConfirmationRule = DEFAULT_RULE) -> list[StrikeEvent]:
+    """Started (or first reported), confirmed, no longer confirmed (the day the counter
+    stops telling a current count, unverified_after_days after the last confirmation)
+    and ended or suspended: the dates stored, and the one derived by the rule."""
+    events = [_event(strike, STARTED if strike.start_known else REPORTED, strike.start_date,
+                     rule)]
     end = strike.stopped_on
     confirmed = strike.last_confirmed
     if confirmed is not None and confirmed > strike.start_date and (end is None or confirmed < end):
-        events.append(_event(strike, CONFIRMED, confirmed))
+        events.append(_event(strike, CONFIRMED, confirmed, rule))
+    lapsed = (confirmed or strike.start_date) + dt.timedelta(days=rule.unverified_after(strike))
+    if end is None or lapsed < end:
+        events.append(_event(strike, UNVERIFIED, lapsed, rule))
     if end is not None:
-        events.append(_event(strike, ENDED if strike.status is Status.ENDED else SUSPENDED, end))
+        events.append(_event(strike, ENDED if strike.status is Status.ENDED else SUSPENDED, end,
+                             rule))
     return events
 
 
-def strike_events(snapshot: Snapshot) -> tuple[StrikeEvent, ...]:
+def strike_events(snapshot: Snapshot, rule: ConfirmationRule = DEFAULT_RULE
+                  ) -> tuple[StrikeEvent, ...]:
     """Every event of every listed strike, newest first; ties in a fixed order.
 
     Removed strikes are not in `snapshot.strikes`: their events are gone with them.
     """
-    events = [e for slug in sorted(snapshot.strikes) for e in events_of(snapshot.strikes[slug])]
+    events = [e for slug in sorted(snapshot.strikes)
+              for e in events_of(snapshot.strikes[slug], rule)]
     # A stable sort, reversed: equal keys keep the slug order.
     events.sort(key=lambda e: (e.at.astimezone(dt.UTC), _RANK[e.kind]), reverse=True)
     return tuple(events)
@@ -270,10 +293,18 @@ def event_title(event: StrikeEvent) -> str:
     end = phrases.ending(strike)
     if event.kind == STARTED:
         what = f"{noun} started"
+    elif event.kind == REPORTED:
+        what = f"{noun} reported ongoing"
     elif event.kind == CONFIRMED:
-        what = f"{noun} confirmed ongoing, day {event.day}"
+        what = f"{noun} confirmed ongoing" + (f", day {event.day}" if event.day else "")
+    elif event.kind == UNVERIFIED:
+        last = strike.last_confirmed or strike.start_date
+        what = f"{noun} not confirmed since {i18n.long_date(last, 'en')}"
+        if event.day is not None:
+            what += f" (day {event.day})"
     elif end is not None:
-        what = end.feed.format(noun=noun, days=_days(event.day), n=event.day)
+        what = (end.feed.format(noun=noun, days=_days(event.day), n=event.day)
+                if event.day is not None else end.feed_uncounted.format(noun=noun))
     else:  # not reached: only a stopped strike has an end event
         what = f"{noun} {event.kind}"
     return f"{strike.name}: {what}"
@@ -281,13 +312,24 @@ def event_title(event: StrikeEvent) -> str:
 
 def event_summary(event: StrikeEvent) -> str:
     strike = event.strike
-    start = i18n.long_date(strike.start_date, "en")
+    start = strike.start_date
     if event.kind in (ENDED, SUSPENDED):
-        span = f"from {start} to {i18n.long_date(event.date, 'en')} ({_days(event.day)})"
+        dates = phrases.date_range(start, event.date, "en")
+        if not strike.start_known:
+            span = f"reported {'on ' if start == event.date else ''}{dates}"
+        elif event.day is None:
+            span = dates
+        else:
+            on = "on " if start == event.date else ""
+            span = f"{on}{dates} ({_days(event.day)})"
     else:
-        span = f"since {start}"
+        since = "since" if strike.start_known else "reported since"
+        span = f"{since} {i18n.long_date(start, 'en')}"
     parts = [f"{phrases.KINDS[strike.kind].summary}, {span}.",
              f"Place: {strike.place}, {i18n.country_name(strike.country, 'en')}."]
+    if event.kind == UNVERIFIED:
+        parts.append("No one has confirmed it since: the widgets no longer show a current "
+                     "day count, only the last confirmed one.")
     if strike.participants and strike.participants > 1:
         parts.append(f"{strike.participants} people on hunger strike.")
     if strike.demands:
@@ -297,8 +339,9 @@ def event_summary(event: StrikeEvent) -> str:
 
 def event_id(event: StrikeEvent, base_url: str) -> str:
     specific = f"strike/{_path_part(event.strike.slug)}/{event.kind}"
-    if event.kind == CONFIRMED:
-        # Each new confirmation is news of its own, not an edit of the previous one.
+    if event.kind in (CONFIRMED, UNVERIFIED):
+        # Each new confirmation (and its lapse) is news of its own, not an edit of the
+        # previous one.
         specific += f"/{event.date.isoformat()}"
     return tag_uri(base_url, specific)
 
@@ -310,7 +353,7 @@ def _rfc3339(value: dt.datetime) -> str:
 
 def strikes_atom(snapshot: Snapshot, site: Site, now: dt.datetime) -> bytes:
     base = site.base_url
-    events = due_events(strike_events(snapshot), now)
+    events = due_events(strike_events(snapshot, site.rule), now)
     updated = _rfc3339(events[0].at) if events else iso(EPOCH)
     feed = _feed(site, tag_uri(base, "feed/strikes"), f"{site.name}: hunger strikes", updated,
                  base + STRIKES_ATOM, [(_home(site, f"{routes.EMBED_STRIKES.template}?status=all"),

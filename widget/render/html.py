@@ -10,15 +10,25 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup
 
 from widget import i18n, routes
 from widget.assets import Assets, package_dir
-from widget.days import DayCount, day_count, next_local_midnight
+from widget.days import (
+    COUNTING,
+    DEFAULT_RULE,
+    ConfirmationRule,
+    DayCount,
+    DayState,
+    day_count,
+    next_local_midnight,
+    start_of_day,
+)
 from widget.model import Post, Status, Strike
-from widget.query import PostQuery, select_posts
+from widget.query import PostQuery, post_timezone, select_posts
 from widget.render import phrases
 from widget.render.options import EmbedOptions
 from widget.snapshot import Snapshot
@@ -31,6 +41,12 @@ class Site:
     url: str  # the organisation's website, or ""
     base_url: str  # this service
     content_lang: str = "en"  # language of the strikes file's texts
+    # The `timezone` setting ("" when not set): the dates of posts are shown there,
+    # else in the one the WordPress site gives (widget/query.py:post_timezone).
+    timezone: str = ""
+    # When a count stops being told as today's: the config's confirm_every_days and
+    # unverified_after_days (widget/http/app.py), for every page and feed of this site.
+    rule: ConfirmationRule = DEFAULT_RULE
 
 
 class Pages:
@@ -82,8 +98,9 @@ class Pages:
     def news(self, snapshot: Snapshot, options: EmbedOptions) -> bytes:
         query = PostQuery(limit=options.limit, category=options.category or None)
         posts, _ = select_posts(snapshot, query)
+        zone = post_timezone(snapshot, self.site.timezone)
         return self._render("news.html", options, routes.EMBED_NEWS.template,
-                            posts=[post_view(p, options.lang) for p in posts])
+                            posts=[post_view(p, options.lang, zone) for p in posts])
 
     def strikes(self, snapshot: Snapshot, options: EmbedOptions, now: dt.datetime) -> bytes:
         chosen = chosen_strikes(snapshot, options)
@@ -95,7 +112,12 @@ class Pages:
                             s=strike_view(strike, now, options.lang, self.site))
 
     def notice(self, options: EmbedOptions) -> bytes:
+        """The page of a removed strike (its tombstone): "no longer listed"."""
         return self._render("notice.html", options, None)
+
+    def unknown(self, options: EmbedOptions) -> bytes:
+        """The page of a slug that was never listed (a typo): no strike at this address."""
+        return self._render("unknown.html", options, None)
 
     def error(self, options: EmbedOptions, name: str, reason: str) -> bytes:
         return self._render("error.html", options, None, name=name, reason=reason)
@@ -125,13 +147,17 @@ def _listed(strike: Strike, options: EmbedOptions) -> bool:
 # --- view models ----------------------------------------------------------------------
 
 
-def post_view(post: Post, lang: str) -> dict[str, Any]:
+def post_view(post: Post, lang: str, timezone: str = "UTC") -> dict[str, Any]:
+    """A post as the news widget shows it: its date is the date in `timezone`, the
+    organisation's (the <time> keeps the instant, with that zone's offset)."""
+    local = post.published.astimezone(ZoneInfo(timezone))
+    instant = iso(post.published) if timezone == "UTC" else local.isoformat(timespec="seconds")
     return {
         "title": post.title,
         "url": post.url,
         "excerpt": post.excerpt,
-        "published": iso(post.published),
-        "date": i18n.medium_date(post.published.date(), lang),
+        "published": instant,
+        "date": i18n.medium_date(local.date(), lang),
         # Post texts stay in their own language: mark it when it is not the interface's.
         "lang": post.lang if post.lang and post.lang != lang else None,
         "thumb": post.image.local if post.image and post.image.local else None,
@@ -148,37 +174,37 @@ def _same_words(a: DayCount, b: DayCount) -> bool:
             == {k: v for k, v in asdict(b).items() if k not in skip})
 
 
-def _next_instants(strike: Strike, count: DayCount, now: dt.datetime
-                   ) -> tuple[list[dt.datetime], str]:
+def _next_instants(strike: Strike, count: DayCount, now: dt.datetime,
+                   rule: ConfirmationRule) -> tuple[list[dt.datetime], str]:
     """The coming instants at which the shown number grows by one (the strike's local
     midnights, from the server's tzdata), and what follows the last: "count" (more
-    midnights, one more day each) or "reload" (the wording changes then: the page asks
-    the server again)."""
+    midnights, one more day each) or "reload" (the words change then: the page asks the
+    server again)."""
     if count.frozen:
         return [], "count"
+    if count.state not in COUNTING or count.day is None:
+        # Announced, unverified, start unknown: nothing grows; the words change once.
+        if count.state_until is None:
+            return [], "count"
+        return [start_of_day(strike.timezone, count.state_until).astimezone(dt.UTC)], "reload"
     instants: list[dt.datetime] = []
     at = now
-    if count.day is None:  # announced: day 1 comes at the first midnight it is counted
-        for _ in range(400):
-            at = next_local_midnight(strike.timezone, at)
-            if day_count(strike, at).day is not None:
-                return [at], "reload"
-        return [], "count"
     for k in range(1, _AHEAD + 1):
         at = next_local_midnight(strike.timezone, at)
-        later = day_count(strike, at)
+        later = day_count(strike, at, rule)
         if later.day != count.day + k or not _same_words(later, count):
             return [*instants, at], "reload"
         instants.append(at)
     return instants, "count"
 
 
-def _counter(strike: Strike, count: DayCount, lang: str, now: dt.datetime) -> Markup:
+def _counter(strike: Strike, count: DayCount, lang: str, now: dt.datetime,
+             rule: ConfirmationRule) -> Markup:
     """The day number, with the instants the browser moves it on at (embed.js)."""
     number = count.day if count.day is not None else 0
     end = strike.stopped_on.isoformat() if strike.stopped_on else ""
     numbering = i18n.LANGUAGES[lang].numbering
-    instants, then = _next_instants(strike, count, now)
+    instants, then = _next_instants(strike, count, now, rule)
     return Markup(
         '<time class="sw-n" datetime="{as_of}" data-n="{n}" data-as-of="{as_of}" '
         'data-next="{next}" data-then="{then}" data-tz="{tz}" data-end="{end}" '
@@ -201,44 +227,90 @@ def _more_link(strike: Strike, site: Site) -> str:
 
 def _headline(strike: Strike, count: DayCount, counter: Markup, since: Markup,
               lang: str) -> Markup:
-    """Where the strike stands, in the phrases of widget.render.phrases. The catalogue's
-    text is trusted (as Jinja's trans blocks trust it); the values are escaped."""
+    """Where the strike stands, in the phrases of widget.render.phrases, for the state
+    widget.days gives. The catalogue's text is trusted (as Jinja's trans blocks trust
+    it); the values are escaped."""
     t = i18n.translations(lang)
+    kind = phrases.KINDS[strike.kind]
     end = phrases.ending(strike)
-    if end is not None:
-        return Markup(end.headline(t, count.day or 0)) % {"n": counter}
-    if count.day is None:
+    if count.state is DayState.FINAL and end is not None:
+        if count.day is None:  # no count to tell (the start is unknown)
+            return Markup(end.uncounted(t))
+        return Markup(end.headline(t, count.day)) % {"n": counter}
+    if count.state is DayState.ANNOUNCED:
         return Markup(phrases.announced(t)) % {"date": since}
-    return Markup(phrases.KINDS[strike.kind].headline(t)) % {"n": counter}
+    if count.state is DayState.UNVERIFIED:
+        confirmed = _date(count.confirmed_on or strike.start_date, lang)
+        if count.confirmed_day is None:
+            return Markup(kind.reported_unverified(t)) % {"date": confirmed}
+        # A number of the past: not a counter the page moves on.
+        then = Markup('<span class="sw-n">{}</span>').format(count.confirmed_day)
+        return Markup(kind.unverified(t)) % {"n": then, "date": confirmed}
+    if count.state is DayState.START_UNKNOWN:
+        return Markup(kind.reported(t)) % {"date": since}
+    return Markup(kind.headline(t)) % {"n": counter}
+
+
+def _dates(strike: Strike, count: DayCount, since: Markup, lang: str) -> Markup:
+    """The line under the headline: the strike's dates, as the language writes them."""
+    t = i18n.translations(lang)
+    start, end = strike.start_date, strike.end_date
+    if count.state is DayState.FINAL and end is not None and start <= end:
+        if not strike.start_known:
+            return Markup(t.gettext("Reported: %(dates)s")) % {
+                "dates": phrases.date_range(start, end, lang)}
+        if start == end:
+            return Markup(t.gettext("On %(date)s")) % {"date": since}
+        return Markup('<span class="sw-range">{}</span>').format(
+            phrases.date_range(start, end, lang))
+    if count.state in COUNTING:
+        return Markup(t.gettext("Since %(date)s")) % {"date": since}
+    if count.state is DayState.UNVERIFIED and strike.start_known:
+        return Markup(t.gettext("Began on %(date)s")) % {"date": since}
+    return Markup("")
+
+
+def _card_state(strike: Strike, count: DayCount) -> str:
+    """The card's class (sw-STATE): ongoing, unverified, announced, ended or suspended."""
+    if count.state is DayState.FINAL:
+        return "suspended" if strike.status is Status.SUSPENDED else "ended"
+    if count.state in (DayState.ANNOUNCED, DayState.UNVERIFIED):
+        return count.state.value
+    return "ongoing"
 
 
 def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict[str, Any]:
-    count = day_count(strike, now)
-    state = "ongoing"
-    if strike.status is Status.ENDED:
-        state = "ended"
-    elif strike.status is Status.SUSPENDED:
-        state = "suspended"
-    elif count.day is None:
-        state = "announced"
+    count = day_count(strike, now, site.rule)
     number = count.day if count.day is not None else 0
-    counter = _counter(strike, count, lang, now)
+    # Every card has its counter: a number told, or (hidden, with no number) the instant
+    # its words change, for the page to ask the server again then.
+    counter = _counter(strike, count, lang, now, site.rule)
     since = _date(strike.start_date, lang)
+    # The headline of an unverified strike already says when it was last confirmed.
+    unconfirmed = (count.unconfirmed_since
+                   if count.state in (DayState.UNCONFIRMED, DayState.START_UNKNOWN) else None)
     return {
         "slug": strike.slug,
         "name": strike.name,
-        "state": state,
+        "state": _card_state(strike, count),
+        "day_state": count.state.value,
+        "start_known": strike.start_known,
         "stopped": strike.stopped,
         "day": number,
+        # The headline shows the counter; when it does not, the card carries it hidden
+        # while the words will change by themselves (its instant is then written in).
+        "counted": count.day is not None,
+        "words_change": not count.frozen and count.state_until is not None,
         "counter": counter,
         "headline": _headline(strike, count, counter, since, lang),
+        "dates": _dates(strike, count, since, lang),
         "place": strike.place,
         "country": i18n.country_name(strike.country, lang),
         "since": since,
         "ended": _date(strike.end_date, lang) if strike.end_date else "",
         "demand": strike.demands[0] if strike.demands else "",
         "participants": strike.participants or 0,
-        "unconfirmed": _date(count.unconfirmed_since, lang) if count.unconfirmed_since else "",
+        "unconfirmed": _date(unconfirmed, lang) if unconfirmed else "",
         "more": _more_link(strike, site),
         # The editor's texts keep their language; screen readers need to know it.
         "text_lang": Markup(' lang="{}" dir="auto"').format(site.content_lang)

@@ -1,4 +1,4 @@
-"""Where a strike stands, in words: one table per kind and one per ending.
+"""Where a strike stands, in words: one table per kind and one per ending, and its dates.
 
 The embed pages' headline (widget.render.html, shown by templates/_strike.html), the
 badge's message (widget.render.badge.text) and the strike events feed
@@ -12,9 +12,14 @@ the feed is (its `xml:lang` is "en").
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from babel import Locale
+from babel.dates import format_date, match_skeleton
 
 from widget.model import Kind, Outcome, Status, Strike
 
@@ -29,11 +34,21 @@ RELEASED = "0b5cad"  # blue
 DIED = "24292f"  # near black
 STOPPED = "59636e"  # grey: suspended, ended without result
 NEUTRAL = "636c76"  # grey: no longer listed
+UNVERIFIED = "6e5494"  # muted violet: no current count, only the last confirmed one
 
 
 @dataclass(frozen=True, slots=True)
 class KindPhrases:
-    headline: Callable[[Catalogue], str]  # "Day %(n)s of the …", n: the day number
+    """The headlines of a running strike of this kind, one per state of its counter
+    (widget.days.DayState), the badge's word for it and the feed's."""
+
+    headline: Callable[[Catalogue], str]  # "Day %(n)s of the …", n: today's day number
+    # Not confirmed for unverified_after_days: n, the day number on the last confirmation.
+    unverified: Callable[[Catalogue], str]  # "Day %(n)s of the … when last confirmed on %(date)s"
+    # The start is unknown (no number); date: the first day a source reports it.
+    reported: Callable[[Catalogue], str]  # "… hunger strike, reported since %(date)s"
+    # The start is unknown and no one confirmed it for unverified_after_days.
+    reported_unverified: Callable[[Catalogue], str]  # "…, last confirmed on %(date)s"
     badge: Callable[[Catalogue], str]  # the badge's word for it
     noun: str  # the feed's: "hunger strike"
     summary: str  # the feed's: "Indefinite hunger strike"
@@ -42,22 +57,41 @@ class KindPhrases:
 KINDS: dict[Kind, KindPhrases] = {
     Kind.INDEFINITE: KindPhrases(
         lambda t: t.gettext("Day %(n)s of the indefinite hunger strike"),
+        lambda t: t.gettext("Day %(n)s of the indefinite hunger strike when last confirmed "
+                            "on %(date)s"),
+        lambda t: t.gettext("Indefinite hunger strike, reported since %(date)s"),
+        lambda t: t.gettext("Indefinite hunger strike, last confirmed on %(date)s"),
         lambda t: t.pgettext("badge", "hunger strike"),
         "hunger strike", "Indefinite hunger strike"),
     Kind.TIME_LIMITED: KindPhrases(
         lambda t: t.gettext("Day %(n)s of the time-limited hunger strike"),
+        lambda t: t.gettext("Day %(n)s of the time-limited hunger strike when last confirmed "
+                            "on %(date)s"),
+        lambda t: t.gettext("Time-limited hunger strike, reported since %(date)s"),
+        lambda t: t.gettext("Time-limited hunger strike, last confirmed on %(date)s"),
         lambda t: t.pgettext("badge", "hunger strike"),
         "hunger strike", "Time-limited hunger strike"),
     Kind.ROTATING: KindPhrases(
         lambda t: t.gettext("Day %(n)s of the rotating hunger strike"),
+        lambda t: t.gettext("Day %(n)s of the rotating hunger strike when last confirmed "
+                            "on %(date)s"),
+        lambda t: t.gettext("Rotating hunger strike, reported since %(date)s"),
+        lambda t: t.gettext("Rotating hunger strike, last confirmed on %(date)s"),
         lambda t: t.pgettext("badge", "hunger strike"),
         "hunger strike", "Rotating hunger strike"),
     Kind.SOLIDARITY: KindPhrases(
         lambda t: t.gettext("Day %(n)s of the solidarity hunger strike"),
+        lambda t: t.gettext("Day %(n)s of the solidarity hunger strike when last confirmed "
+                            "on %(date)s"),
+        lambda t: t.gettext("Solidarity hunger strike, reported since %(date)s"),
+        lambda t: t.gettext("Solidarity hunger strike, last confirmed on %(date)s"),
         lambda t: t.pgettext("badge", "hunger strike"),
         "hunger strike", "Solidarity hunger strike"),
     Kind.DEATH_FAST: KindPhrases(
         lambda t: t.gettext("Day %(n)s of the death fast"),
+        lambda t: t.gettext("Day %(n)s of the death fast when last confirmed on %(date)s"),
+        lambda t: t.gettext("Death fast, reported since %(date)s"),
+        lambda t: t.gettext("Death fast, last confirmed on %(date)s"),
         lambda t: t.pgettext("badge", "death fast"),
         "death fast", "Death fast"),
 }
@@ -68,48 +102,59 @@ class Ending:
     """How a stopped strike is told: suspended, or ended with an outcome."""
 
     headline: Callable[[Catalogue, int], str]  # n: the final day count
+    # Without a count (the start is unknown): "Hunger strike won".
+    uncounted: Callable[[Catalogue], str]
     badge: Callable[[Catalogue], str]  # the badge's first word(s); then "N days" or "day N"
     on_day: bool  # the count is told as "day N" (the day it happened), not "N days"
     colour: str  # the badge's message fill
     feed: str  # the feed's, with {noun}, {days} ("3 days") and {n}
+    feed_uncounted: str  # the feed's without a count, with {noun}
 
 
 SUSPENDED = Ending(
     lambda t, n: t.ngettext("Suspended after %(n)s day of hunger strike",
                             "Suspended after %(n)s days of hunger strike", n),
+    lambda t: t.gettext("Hunger strike suspended"),
     lambda t: t.pgettext("badge", "suspended"), False, STOPPED,
-    "{noun} suspended after {days}")
+    "{noun} suspended after {days}", "{noun} suspended")
 
 OUTCOMES: dict[Outcome, Ending] = {
     Outcome.VICTORY: Ending(
         lambda t, n: t.ngettext("Won after %(n)s day of hunger strike",
                                 "Won after %(n)s days of hunger strike", n),
+        lambda t: t.gettext("Hunger strike won"),
         lambda t: t.pgettext("badge", "won"), False, WON,
-        "{noun} won after {days}"),
+        "{noun} won after {days}", "{noun} won"),
     Outcome.PARTIAL: Ending(
         lambda t, n: t.ngettext("Ended with partial gains after %(n)s day of hunger strike",
                                 "Ended with partial gains after %(n)s days of hunger strike", n),
+        lambda t: t.gettext("Hunger strike ended with partial gains"),
         lambda t: t.pgettext("badge", "partial gains"), False, WON,
-        "{noun} ended with partial gains after {days}"),
+        "{noun} ended with partial gains after {days}", "{noun} ended with partial gains"),
     Outcome.AGREEMENT: Ending(
         lambda t, n: t.ngettext("Ended with an agreement after %(n)s day of hunger strike",
                                 "Ended with an agreement after %(n)s days of hunger strike", n),
+        lambda t: t.gettext("Hunger strike ended with an agreement"),
         lambda t: t.pgettext("badge", "agreement"), False, WON,
-        "{noun} ended with an agreement after {days}"),
+        "{noun} ended with an agreement after {days}",
+        "{noun} ended with an agreement"),
     Outcome.RELEASED: Ending(
         lambda t, n: t.ngettext("Released after %(n)s day of hunger strike",
                                 "Released after %(n)s days of hunger strike", n),
+        lambda t: t.gettext("Released; the hunger strike ended"),
         lambda t: t.pgettext("badge", "released"), False, RELEASED,
-        "released after {days} of {noun}"),
+        "released after {days} of {noun}", "released; the {noun} ended"),
     Outcome.DIED: Ending(
         lambda t, n: t.gettext("Died on day %(n)s of the hunger strike"),
+        lambda t: t.gettext("Died during the hunger strike"),
         lambda t: t.pgettext("badge", "died"), True, DIED,
-        "died on day {n} of the {noun}"),
+        "died on day {n} of the {noun}", "died during the {noun}"),
     Outcome.NO_RESULT: Ending(
         lambda t, n: t.ngettext("Ended without result after %(n)s day of hunger strike",
                                 "Ended without result after %(n)s days of hunger strike", n),
+        lambda t: t.gettext("Hunger strike ended without result"),
         lambda t: t.pgettext("badge", "ended without result"), False, STOPPED,
-        "{noun} ended without result after {days}"),
+        "{noun} ended without result after {days}", "{noun} ended without result"),
 }
 
 
@@ -126,3 +171,40 @@ def ending(strike: Strike) -> Ending | None:
 def announced(t: Catalogue) -> str:
     """The headline of a strike whose start date has not come: date = that date."""
     return t.gettext("Hunger strike announced to start on %(date)s")
+
+
+# --- dates -----------------------------------------------------------------------------
+
+
+def _widen_months(pattern: str) -> str:
+    """MMM -> MMMM and LLL -> LLLL outside the pattern's quoted literals."""
+    parts = pattern.split("'")
+    parts[::2] = [re.sub(r"(?<![ML])([ML])\1\1(?![ML])", r"\1\1\1\1", p) for p in parts[::2]]
+    return "'".join(parts)
+
+
+def date_range(start: dt.date, end: dt.date, lang: str) -> str:
+    """From `start` to `end` as the language writes such a range (CLDR's interval formats,
+    through Babel), with months in full as in a long date: "February 18 – July 11, 2025",
+    "18–28 février 2025"; one day is that day's long date.
+
+    NOTE: Babel's format_interval takes the nearest skeleton a locale has (most have
+    yMMMd, abbreviated months, and not yMMMMd) and, unlike ICU, does not widen its
+    fields to the skeleton asked for, as TR35 allows; so the pieces are widened here and
+    formatted with Babel's own pattern formatting.
+    """
+    if start == end:
+        return format_date(start, "long", locale=lang)
+    locale = Locale.parse(lang)
+    formats = locale.interval_formats
+    skeleton = "yMMMMd" if "yMMMMd" in formats else match_skeleton("yMMMMd", formats)
+    # The greatest calendar field that differs picks the pattern (TR35's rule).
+    field = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    pieces = formats[skeleton].get(field) if skeleton else None
+    if not pieces:
+        fallback = str(formats.get(None) or "{0} – {1}")
+        return fallback.format(format_date(start, "long", locale=locale),
+                               format_date(end, "long", locale=locale))
+    first, second = (_widen_months(p) for p in pieces)
+    return (format_date(start, first, locale=locale)
+            + format_date(end, second, locale=locale))

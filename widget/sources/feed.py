@@ -1,4 +1,15 @@
-"""RSS 2.0 and Atom feeds, parsed by feedparser; a bad entry is dropped and reported, alone."""
+"""RSS 2.0 and Atom feeds, parsed by feedparser; a bad entry is dropped and reported, alone.
+
+Takedowns: a feed holds only its latest entries, so it vouches only for the time it
+covers. Its entries are listed (`SourceRead.listed`) with the date of the oldest
+(`covers_after`): a stored post of the source dated after it that the feed no longer
+has was taken down upstream; older ones simply dropped out of the feed and stay.
+
+Terms: feedparser gives each <category> (RSS) or category (Atom) with its domain or
+scheme. Where those say "tag" or "category" (WordPress exports, /tag/ and /category/
+URLs), tags and categories stay apart; where the feed cannot tell (WordPress's own
+feeds give every term the site's URL), every term is a category.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +27,7 @@ from widget.config import SourceConfig
 from widget.model import Image, Post
 from widget.sanitize import absolute_http_url, clean_html, excerpt_text, short, to_text
 from widget.sources.fetch import Fetcher, SourceError, SourceRead
+from widget.sources.text import title_text
 
 # These bozo reasons mean "the declared encoding was wrong", not "the feed is broken".
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
@@ -27,6 +39,11 @@ _XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XML_FORBIDDEN_BUT_ESC = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
 _WIDE = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _LANG = re.compile(r"[a-z]{2,3}")
+# A term whose domain (RSS) or scheme (Atom) ends in one of these words is a tag: the
+# last word of a URL's path or fragment, or the whole value (WordPress exports write
+# domain="post_tag"); any other term is a category.
+_TAG_WORDS = frozenset({"tag", "tags", "post_tag", "post-tag", "keyword", "keywords"})
+_SCHEME_WORD = re.compile(r"[\w-]+(?=[/#]*$)")
 
 
 class EntryError(ValueError):
@@ -84,12 +101,37 @@ def _lang(value: Any) -> str | None:
     return code if _LANG.fullmatch(code) else None
 
 
+def _is_tag(scheme: Any) -> bool:
+    """Whether a term's domain or scheme marks it as a tag (else it is a category)."""
+    match = _SCHEME_WORD.search(str(scheme or "").strip().lower())
+    return match is not None and match.group() in _TAG_WORDS
+
+
+def _terms(entry: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(categories, tags) of an entry; without a scheme that tells, all are categories."""
+    categories: list[str] = []
+    tags: list[str] = []
+    for term in entry.get("tags", []):
+        text = to_text(str(term.get("term"))) if term.get("term") else ""
+        if text:
+            (tags if _is_tag(term.get("scheme")) else categories).append(text)
+    return tuple(dict.fromkeys(categories)), tuple(dict.fromkeys(tags))
+
+
+def _entry_id(source: SourceConfig, entry: Any) -> str | None:
+    """The post id an entry has (its id, else its link), dropped or not; None if neither."""
+    link = entry.get("link")
+    uid = entry.get("id") or (link.strip(" \t\r\n") if isinstance(link, str) else link)
+    if not uid:
+        return None
+    return f"{source.name}-{hashlib.sha256(str(uid).encode(errors='replace')).hexdigest()[:16]}"
+
+
 def _entry(source: SourceConfig, entry: Any, feed_lang: str | None) -> Post:
     try:
         link = absolute_http_url(entry.get("link"))
     except ValueError as exc:
         raise EntryError(f"link: {exc}") from None
-    uid = str(entry.get("id") or link)
     published = _time(entry, "published_parsed", "updated_parsed", "created_parsed")
     if published is None:
         raise EntryError("no publication date")
@@ -97,18 +139,18 @@ def _entry(source: SourceConfig, entry: Any, feed_lang: str | None) -> Post:
     first = (entry.get("content") or [{}])[0]
     content = str(first.get("value") or entry.get("summary") or "")
     summary = str(entry.get("summary") or content)
-    terms = [to_text(str(t.get("term"))) for t in entry.get("tags", []) if t.get("term")]
+    categories, tags = _terms(entry)
     return Post(
-        id=f"{source.name}-{hashlib.sha256(uid.encode(errors='replace')).hexdigest()[:16]}",
+        id=_entry_id(source, entry) or "",
         source=source.name,
         url=link,
-        title=to_text(str(entry.get("title") or "")) or link,
+        title=title_text(str(entry.get("title") or "")) or link,
         excerpt=excerpt_text(summary),
         content_html=clean_html(content, base=link),
         published=published,
         modified=max(modified, published),
-        categories=tuple(dict.fromkeys(t for t in terms if t)),
-        tags=(),
+        categories=categories,
+        tags=tags,
         image=_image(entry),
         lang=_lang(source.lang) or _lang(first.get("language")) or _lang(feed_lang),
     )
@@ -139,11 +181,17 @@ def read_feed(source: SourceConfig, fetcher: Fetcher) -> SourceRead:
     feed_lang = parsed.feed.get("language")
     posts: list[Post] = []
     problems: list[str] = []
+    listed: set[str] = set()  # dropped entries too: still published upstream
     for number, entry in enumerate(parsed.entries, start=1):
         try:
+            if (post_id := _entry_id(source, entry)) is not None:
+                listed.add(post_id)
             posts.append(_entry(source, entry, feed_lang))
         except Exception as exc:  # noqa: BLE001 - one entry never fails the feed
             reason = str(exc) if isinstance(exc, EntryError) else f"{type(exc).__name__}: {exc}"
             title = short(to_text(str(entry.get("title") or "")), 60)
             problems.append(f"entry {number} {title}: {reason}; dropped")
-    return SourceRead(posts, problems)
+    # An empty feed covers no time at all (a broken export looks just like one).
+    oldest = min((p.published for p in posts), default=None)
+    return SourceRead(posts, problems, listed=frozenset(listed) if oldest else None,
+                      covers_after=oldest)

@@ -21,6 +21,7 @@ place they turn into connections. The rules:
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import io
 import ipaddress
@@ -69,6 +70,15 @@ class SourceRead:
 
     posts: list[Post]
     problems: list[str] = field(default_factory=list)
+    # The ids of every post still public upstream among those published after
+    # `covers_after` (all of them when it is None): the stored posts of the source
+    # in that range that are not listed were taken down. None when the read cannot
+    # tell (a listing that failed or stopped short): then nothing is taken down.
+    listed: frozenset[str] | None = None
+    covers_after: dt.datetime | None = None
+    # What the source says of itself (WordPress: "timezone"); None: it could not be
+    # read this time, and what was stored stays.
+    extra: dict[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,14 @@
 
 The JSON is upstream's: every field may have any type. A post that cannot be
 read is dropped and reported; the others of the page still import.
+
+Takedowns: the read says which posts are still public (`SourceRead.listed`), so
+that the sync can drop the stored ones that are not (trashed, private, back to
+draft, deleted). When the pages read are all there is, their ids are the list;
+when the site has more pages than `wordpress_max_pages`, the complete list comes
+from `?_fields=id` pages, cheap at 100 ids each. A list that cannot be read whole,
+or that changed while it was read (X-WP-Total moved), is no list: nothing is
+taken down then. The site's timezone comes from the REST root (`timezone_string`).
 """
 
 from __future__ import annotations
@@ -13,12 +21,17 @@ from urllib.parse import urlencode
 import orjson
 
 from widget.config import SourceConfig
+from widget.days import timezone_problem
 from widget.model import Image, Post
 from widget.sanitize import absolute_http_url, clean_html, excerpt_text, short, to_text
 from widget.sources.fetch import Fetcher, HTTPStatusError, Response, SourceError, SourceRead
+from widget.sources.text import title_text
 from widget.values import whole_number
 
 PER_PAGE = 100
+# Pages of ids read at most for the list of public posts (20,000 posts); a site with
+# more gets no takedowns by this list (each sync says so).
+ID_PAGES = 200
 
 
 class EntryError(ValueError):
@@ -120,7 +133,7 @@ def _post(source: SourceConfig, item: Any) -> Post:
         id=f"{source.name}-{post_id}",
         source=source.name,
         url=link,
-        title=to_text(_rendered(item, "title")) or link,
+        title=title_text(_rendered(item, "title")) or link,
         excerpt=excerpt_text(_rendered(item, "excerpt") or content),
         content_html=clean_html(content, base=link),
         published=published,
@@ -132,9 +145,10 @@ def _post(source: SourceConfig, item: Any) -> Post:
     )
 
 
-def _page_urls(site: str, page: int) -> list[str]:
+def _page_urls(site: str, page: int, **fields: str) -> list[str]:
     query = {"_embed": "1", "per_page": str(PER_PAGE), "page": str(page),
-             "orderby": "date", "order": "desc"}
+             "orderby": "date", "order": "desc"} if not fields else {
+        "per_page": str(PER_PAGE), "page": str(page), **fields}
     # Pretty permalinks give /wp-json/; sites without them only answer ?rest_route=.
     return [f"{site}/wp-json/wp/v2/posts?{urlencode(query)}",
             f"{site}/?{urlencode({'rest_route': '/wp/v2/posts', **query})}"]
@@ -167,29 +181,96 @@ def _get_page(fetcher: Fetcher, urls: list[str]) -> tuple[int, Response, list[An
                errors[-1])
 
 
-def _total_pages(reply: Response, problems: list[str]) -> int:
+def _total_pages(reply: Response, problems: list[str]) -> int | None:
+    """X-WP-TotalPages; None when the site does not say (or says nonsense)."""
     raw = reply.headers.get("X-WP-TotalPages")
     if raw is None:
-        return 1
+        return None
     try:
         return max(int(raw.strip()), 1)
     except ValueError:
         problems.append(f"X-WP-TotalPages: {short(raw)} is not a number; "
                         "only the first page was read")
-        return 1
+        return None
+
+
+def _item_id(item: Any) -> int | None:
+    try:
+        return _id(item.get("id")) if isinstance(item, dict) else None
+    except EntryError:
+        return None
+
+
+def _public_ids(fetcher: Fetcher, site: str, form: int, source: SourceConfig,
+                problems: list[str]) -> frozenset[str] | None:
+    """Every public post's id, read `_fields=id` a hundred at a time (oldest id first,
+    so that posts published meanwhile come last); None when the list is not whole."""
+    ids: set[str] = set()
+    totals: set[str | None] = set()
+    page, pages = 1, 1
+    while page <= pages:
+        url = _page_urls(site, page, _fields="id", orderby="id", order="asc")[form]
+        try:
+            _, reply, body = _get_page(fetcher, [url])
+        except SourceError as exc:
+            problems.append(f"the list of public posts could not be read ({exc}); "
+                            "no post was taken down")
+            return None
+        if page == 1:
+            found = _total_pages(reply, [])
+            if found is None or found > ID_PAGES:
+                problems.append(f"{url}: the list of public posts has "
+                                f"{'no page count' if found is None else f'{found} pages'}"
+                                f" (at most {ID_PAGES} are read); no post was taken down")
+                return None
+            pages = found
+        totals.add(reply.headers.get("X-WP-Total"))
+        ids.update(f"{source.name}-{n}" for item in body if (n := _item_id(item)) is not None)
+        page += 1
+    if len(totals) > 1:
+        problems.append("the list of public posts changed while it was read; "
+                        "no post was taken down this time")
+        return None
+    return frozenset(ids)
+
+
+def _site_timezone(fetcher: Fetcher, site: str, problems: list[str]) -> dict[str, str] | None:
+    """{"timezone": the site's IANA zone, or "" when it has none}; None when unknown.
+
+    NOTE: always the ?rest_route= form: it answers with and without pretty permalinks,
+    so one request does. A site that does not answer keeps the zone stored before."""
+    url = f"{site}/?{urlencode({'rest_route': '/', '_fields': 'timezone_string'})}"
+    try:
+        body = orjson.loads(fetcher.get(url, accept="application/json").body)
+    except (SourceError, orjson.JSONDecodeError):
+        return None
+    zone = body.get("timezone_string") if isinstance(body, dict) else None
+    if not isinstance(zone, str):
+        return None
+    zone = zone.strip()
+    if zone and (reason := timezone_problem(zone)):
+        problems.append(f"the site's timezone_string: {reason}; post dates are shown in "
+                        "UTC unless the timezone setting names one")
+        zone = ""
+    return {"timezone": zone}
 
 
 def read_wordpress(source: SourceConfig, fetcher: Fetcher) -> SourceRead:
     site = source.url.rstrip("/")
     posts: list[Post] = []
     problems: list[str] = []
+    seen: set[str] = set()  # ids of every item read, dropped ones too: still public
+    totals: set[str | None] = set()
     # Remember which URL form worked and keep to it for the following pages.
     form, reply, body = _get_page(fetcher, _page_urls(site, 1))
     total = _total_pages(reply, problems)
     page, number = 1, 0
     while True:
+        totals.add(reply.headers.get("X-WP-Total"))
         for item in body:
             number += 1
+            if (n := _item_id(item)) is not None:
+                seen.add(f"{source.name}-{n}")
             try:
                 posts.append(_post(source, item))
             except Exception as exc:  # noqa: BLE001 - one post never fails the source
@@ -197,7 +278,16 @@ def read_wordpress(source: SourceConfig, fetcher: Fetcher) -> SourceRead:
                     f"{type(exc).__name__}: {exc}")
                 title = to_text(_rendered(item, "title")) if isinstance(item, dict) else ""
                 problems.append(f"entry {number} {short(title, 60)}: {reason}; dropped")
+        if page >= min(total or 1, fetcher.max_pages):
+            break
         page += 1
-        if page > min(total, fetcher.max_pages):
-            return SourceRead(posts, problems)
         _, reply, body = _get_page(fetcher, [_page_urls(site, page)[form]])
+    listed: frozenset[str] | None = None
+    if total is not None and (page < total or len(totals) > 1):
+        # More pages than were read, or posts moved between the pages: ask for the ids.
+        public = _public_ids(fetcher, site, form, source, problems)
+        listed = public | seen if public is not None else None
+    elif total is not None or len(body) < PER_PAGE:
+        listed = frozenset(seen)  # every page there is, and none moved while read
+    return SourceRead(posts, problems, listed=listed,
+                      extra=_site_timezone(fetcher, site, problems))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from widget import i18n, routes
+from widget.days import DEFAULT_RULE, ConfirmationRule
 from widget.model import Strike
 from widget.render.badge import text
 from widget.render.badge.png import to_png
@@ -39,11 +40,13 @@ class BadgeRenderer:
         return found
 
     def svg(self, strike: Strike | None, now: dt.datetime, options: BadgeOptions, *,
-            name_lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
+            name_lang: str = i18n.DEFAULT_LANGUAGE,
+            rule: ConfirmationRule = DEFAULT_RULE) -> bytes:
         said = text.strike_text(strike, now, options.lang, name_lang=name_lang,
-                                speaks=self.speaks)
+                                speaks=self.speaks, rule=rule)
         return to_svg(layout(said, self._fonts, options.style, options.theme), self._paths)
 
     def png(self, strike: Strike | None, now: dt.datetime, options: BadgeOptions, *,
-            name_lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
-        return to_png(self.svg(strike, now, options, name_lang=name_lang))
+            name_lang: str = i18n.DEFAULT_LANGUAGE,
+            rule: ConfirmationRule = DEFAULT_RULE) -> bytes:
+        return to_png(self.svg(strike, now, options, name_lang=name_lang, rule=rule))

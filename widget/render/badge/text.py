@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from widget import i18n
-from widget.days import day_count
+from widget.days import DEFAULT_RULE, ConfirmationRule, DayState, day_count
 from widget.model import Strike
 from widget.render import phrases
-from widget.render.phrases import ANNOUNCED, NEUTRAL, ONGOING
+from widget.render.phrases import ANNOUNCED, NEUTRAL, ONGOING, UNVERIFIED
 
 # The message's text, on every accent of widget.render.phrases (each pair reaches WCAG AA,
 # 4.5:1, checked by the tests).
@@ -82,33 +82,57 @@ def _day(t: gettext.NullTranslations, n: int, lang: str) -> str:
 
 def strike_text(strike: Strike | None, now: dt.datetime, lang: str, *,
                 name_lang: str = i18n.DEFAULT_LANGUAGE,
-                speaks: Callable[[str], bool] = speaks) -> BadgeText:
+                speaks: Callable[[str], bool] = speaks,
+                rule: ConfirmationRule = DEFAULT_RULE) -> BadgeText:
     """What the badge of `strike` says at `now`; None: a strike no longer listed.
 
     `speaks` tells whether a language's catalogue has the badge texts (see speaks()
-    above); a renderer passes its memo of it."""
+    above); a renderer passes its memo of it. What the count says is widget.days's
+    day_count under `rule` (the config's confirm_every_days and unverified_after_days)."""
     lang = lang if speaks(lang) else i18n.DEFAULT_LANGUAGE
     t = i18n.translations(lang)
     if strike is None:
         return BadgeText(t.pgettext("badge", "hunger strike"),
                          (t.pgettext("badge", "no longer listed"),), NEUTRAL, lang, lang)
-    count = day_count(strike, now)
-    n = count.day or 0
+    count = day_count(strike, now, rule)
+    kind = phrases.KINDS[strike.kind].badge(t)
     end = phrases.ending(strike)
-    if end is not None:
-        count_text = _day(t, n, lang) if end.on_day else _days(t, n, lang)
-        message: tuple[str, ...] = (end.badge(t), count_text)
-        accent = end.colour
-    elif count.day is None:
+    message: tuple[str, ...]
+    if end is not None and count.state is DayState.FINAL:
+        if count.day is None:  # no count to tell: the day it ended instead
+            told = i18n.medium_date(strike.end_date or strike.start_date, lang)
+        else:
+            told = _day(t, count.day, lang) if end.on_day else _days(t, count.day, lang)
+        message, accent = (end.badge(t), told), end.colour
+    elif count.state is DayState.ANNOUNCED:
         date = i18n.medium_date(strike.start_date, lang)
         # TRANSLATORS: a hunger strike announced to start on a date, e.g. "3 Mar 2025".
         message = (t.pgettext("badge", "hunger strike from %(date)s") % {"date": date},)
         accent = ANNOUNCED
+    elif count.state is DayState.UNVERIFIED:
+        date = i18n.medium_date(count.confirmed_on or strike.start_date, lang)
+        if count.confirmed_day is None:
+            message = (kind, _last_confirmed(t, date))
+        else:
+            # TRANSLATORS: no news of the strike for weeks: the day number it had on the
+            # date it was last confirmed, e.g. "day 133 when last confirmed 13 Jul 2025".
+            message = (kind, t.pgettext("badge", "day %(n)s when last confirmed %(date)s")
+                       % {"n": i18n.number(count.confirmed_day, lang), "date": date})
+        accent = UNVERIFIED
     else:
-        message = (phrases.KINDS[strike.kind].badge(t), _day(t, n, lang))
+        if count.day is None:  # the start is unknown: no number
+            date = i18n.medium_date(strike.start_date, lang)
+            # TRANSLATORS: an ongoing hunger strike whose first day is unknown; the date is
+            # the first day a source reported it, e.g. "reported since 9 Jul 2025".
+            message = (kind, t.pgettext("badge", "reported since %(date)s") % {"date": date})
+        else:
+            message = (kind, _day(t, count.day, lang))
         if count.unconfirmed_since is not None:
-            date = i18n.medium_date(count.unconfirmed_since, lang)
-            # TRANSLATORS: no news of the strike since this date; the day count may be stale.
-            message += (t.pgettext("badge", "last confirmed %(date)s") % {"date": date},)
+            message += (_last_confirmed(t, i18n.medium_date(count.unconfirmed_since, lang)),)
         accent = ONGOING
     return BadgeText(strike.name, message, accent, lang, name_lang)
+
+
+def _last_confirmed(t: gettext.NullTranslations, date: str) -> str:
+    # TRANSLATORS: no news of the strike since this date; the day count may be stale.
+    return t.pgettext("badge", "last confirmed %(date)s") % {"date": date}
