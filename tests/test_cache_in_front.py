@@ -248,7 +248,7 @@ def test_a_typo_stays_a_404_page_and_a_removal_a_notice_through_the_cache(
         assert headers["content-type"] == "text/html; charset=utf-8"
         assert headers["content-security-policy"].startswith("default-src 'none'")
         assert headers["cache-control"] == "public, max-age=60"
-        assert b"There is no hunger strike at this address" in body
+        assert b"Unter dieser Adresse gibt es keinen Hungerstreik" in body
         assert b'<html lang="de"' in body
     assert [h["x-cache-status"] for _, h, _ in answers] == ["MISS", "HIT", "HIT"]
     assert stack.origin_hits(typo) == ["404"]

@@ -26,10 +26,23 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PLACEHOLDER = "http://127.0.0.1:8000"
 
 
+def confirmed_today(folder: Path) -> None:
+    """Zehra Kurtay's fixture strike confirmed today, so that the real service, at the
+    real time, shows a count that moves on (a strike no one has confirmed for weeks
+    shows only its last confirmed day)."""
+    import datetime as dt
+
+    strikes = folder / "strikes.toml"
+    today = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)  # yesterday anywhere
+    strikes.write_text(strikes.read_text().replace(
+        "last_confirmed = 2025-07-13", f"last_confirmed = {today.isoformat()}", 1))
+
+
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gunicorn]:
     folder = tmp_path_factory.mktemp("service") / "demo"
     copy_demo(folder)
+    confirmed_today(folder)
     config = folder / "widget.toml"
     subprocess.run([sys.executable, "-m", "widget", "--config", str(config), "sync"],
                    check=True, capture_output=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import HOSTS, PLACEHOLDER, HostServer, Watch
+from tests.browser.conftest import HOSTS, PLACEHOLDER, HostServer, Watch, confirmed_today
 from tests.browser.helpers import frame_text, no_inner_scrollbar, wait_fitted, wait_frames
 from tests.conftest import copy_demo
 from tests.nginx import Nginx, need_nginx, static_server
@@ -56,6 +56,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("static-site")
     demo = folder / "demo"
     copy_demo(demo)
+    confirmed_today(demo)
     subprocess.run([sys.executable, "-m", "widget", "--config", str(demo / "widget.toml"),
                     "sync"], check=True, capture_output=True, timeout=60)
     port = free_port()  # the export's base_url must be where nginx will serve it
@@ -96,16 +97,18 @@ def test_each_widget_renders_from_the_export(page: Any, site: Site, watch: Watch
 
 
 def test_the_counter_rolls_over_at_local_midnight(page: Any, site: Site, watch: Watch) -> None:
-    # The export was rendered today; the page's own script counts from the start date.
-    # 23:59 in Paris on 24 July 2025: day 144 of a strike that began on 3 March.
-    page.clock.install(time=dt.datetime(2025, 7, 24, 21, 59, 0, tzinfo=dt.UTC))
+    # The export was rendered now: the counter moves on at the next midnight it was given.
+    now = dt.datetime.now(dt.UTC)
+    page.clock.install(time=now)
     page.goto(f"{site.hosts.url}/blog.html")
     element = wait_frames(page, 2)[0]
     frame = element.content_frame()
     counter = frame.locator("time.sw-n")
-    frame.wait_for_function("document.querySelector('time.sw-n').textContent === '144'")
-    assert counter.get_attribute("datetime") == "2025-07-24"
-    page.clock.run_for("01:30")  # 23:59:01 … 00:00:31
-    frame.wait_for_function("document.querySelector('time.sw-n').textContent === '145'")
-    assert counter.get_attribute("datetime") == "2025-07-25"
+    shown = int(counter.inner_text())
+    midnight = dt.datetime.fromisoformat(
+        (counter.get_attribute("data-next") or "").split()[0].replace("Z", "+00:00"))
+    page.clock.run_for(int((midnight - now).total_seconds() * 1000) + 1000)
+    frame.wait_for_function(
+        f"document.querySelector('time.sw-n').textContent === '{shown + 1}'")
     assert watch.errors == []
+
