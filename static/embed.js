@@ -5,26 +5,17 @@
  * Each <time class="sw-n"> carries its number (data-n) and the instants, as the server's
  * tzdata computes them, at which it grows by one (data-next: the next local midnights).
  * The browser's own zone data is not trusted for those: it differs from the server's for
- * some zones. Past the last instant, data-then says what follows: "reload" (the wording
- * changes, e.g. an announced strike's day 1: the page asks the server again) or "count"
- * (later midnights come from the browser's zone data, the only source left). */
+ * some zones. With data-then="reload", the last instant is where the server's list ends
+ * or the words change (an announced strike's day 1, a confirmation running out): the
+ * page asks the server again then. */
 (function () {
   'use strict';
   var DAY = 864e5;
   var HOUR = 36e5;
+  var RETRY_FOR = 10 * 60 * 1000;
   // The height message's name, written in by the service (widget/render/frames.py).
   var frame = __SW_FRAME__;
   var loaded = Date.now();
-
-  /** @param {string} tz @param {number} at @returns {string} the date in tz, YYYY-MM-DD */
-  function localDate(tz, at) {
-    /** @type {Record<string, string>} */
-    var p = {};
-    new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })
-      .formatToParts(new Date(at))
-      .forEach(function (x) { p[x.type] = x.value; });
-    return p.year + '-' + p.month + '-' + p.day;
-  }
 
   /** @param {string} iso a date, YYYY-MM-DD @returns {number} */
   function utc(iso) {
@@ -38,8 +29,8 @@
   }
 
   /**
-   * Where one counter stands at `now`: its number, the date it refers to, and when to
-   * look again (ms from now; Infinity: never).
+   * Where one counter stands at `now`: its number, the date it refers to, when to look
+   * again (ms from now; Infinity: never), and whether to ask the server again now.
    * @param {DOMStringMap} d @param {number} now
    * @returns {{n: number, date: string, wait: number, reload: boolean}}
    */
@@ -52,19 +43,21 @@
     if (passed < next.length) {
       return { n: n + passed, date: addDays(date, passed), wait: next[passed] - now, reload: false };
     }
-    if (!next.length) return { n: n, date: date, wait: Infinity, reload: false };
-    if (d.then === 'reload') {
-      // Only for an instant crossed while the page was open: a page already past it
-      // (a clock ahead of the server's) would ask again and again.
-      var crossed = next[next.length - 1] > loaded;
-      return { n: n + passed - 1, date: addDays(date, passed - 1), wait: Infinity, reload: crossed };
+    if (!next.length || d.then !== 'reload') return { n: n, date: date, wait: Infinity, reload: false };
+    // Past the last instant: its words are the server's to tell.
+    var at = next[next.length - 1];
+    var shown = { n: n + passed - 1, date: addDays(date, passed - 1), wait: Infinity, reload: false };
+    if (at > loaded) {
+      shown.reload = true; // crossed while the page was open
+    } else if (now - at < RETRY_FOR) {
+      // This copy was asked for after the instant and still says what came before it (a
+      // clock ahead of the server's, a cache's last second): ask again, each time about
+      // twice as long after the instant as the last ask, for ten minutes at most.
+      var again = loaded + Math.max(5000, loaded - at);
+      if (now >= again) shown.reload = true;
+      else shown.wait = again - now;
     }
-    // Past every instant the server gave: the browser's zone data is all there is.
-    var last = addDays(date, passed);
-    var today = localDate(d.tz || 'UTC', now);
-    if (d.end && today > d.end) today = d.end;
-    var more = Math.max(0, Math.round((utc(today) - utc(last)) / DAY));
-    return { n: n + passed + more, date: addDays(last, more), wait: HOUR / 60, reload: false };
+    return shown;
   }
 
   var timer = 0;

@@ -109,3 +109,11 @@ def test_discovery_link_and_header(client: falcon.testing.TestClient, path: str)
     src = Tags()
     src.feed(discovered.json["html"])
     assert parse_qs(urlsplit(src.tags[0][1]["src"] or "").query) == parse_qs(query)
+
+
+def test_a_removed_strike_is_gone_and_a_typo_unknown(client: falcon.testing.TestClient) -> None:
+    removed = oembed(client, f"{BASE}/embed/strike/example-removed-strike")
+    assert removed.status_code == 410 and "2025-07-01" in removed.json["detail"]
+    for typo in ("Zehra-Kurtay", "no-such-strike"):
+        answer = oembed(client, f"{BASE}/embed/strike/{typo}")
+        assert answer.status_code == 404 and answer.json["title"] == "Unknown strike", typo

@@ -86,3 +86,21 @@ def test_a_reload_leaves_the_snapshot_it_started_from_as_it_was(tmp_path: Path) 
         assert (base.posts, dict(base._index.by_id), dict(base._index.hashes),
                 base._index.post_sum, list(base._index.oldest_first)) == before
         same(build_snapshot(store, NOW, base), after)
+
+
+def test_rows_deleted_by_hand_go_at_the_next_reload(tmp_path: Path) -> None:
+    import sqlite3
+
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.save_posts("s", "feed", [post(n) for n in range(5)], NOW)
+        base = build_snapshot(store, NOW)
+    db = sqlite3.connect(tmp_path / "s.sqlite3")
+    with db:  # an operator's DELETE, then anything that moves the generation on
+        db.execute("DELETE FROM posts WHERE id = 's-2'")
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                   "WHERE key = 'generation'")
+    db.close()
+    with Store(tmp_path / "s.sqlite3") as store:
+        after = build_snapshot(store, NOW, base)
+        assert "s-2" not in {p.id for p in after.posts} and len(after.posts) == 4
+        same(after, build_snapshot(store, NOW))

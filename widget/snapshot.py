@@ -139,6 +139,10 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
             by_id[post.id] = post
         post_sum %= _MOD
         posts = tuple(reversed(oldest_first)) if changed else previous.posts
+        if len(posts) != sum(s.posts for s in reading.sources):
+            # The store holds another number of posts than the changes add up to: rows
+            # deleted by hand (no tombstone) or anything else unforeseen. Read it whole.
+            return build_snapshot(store, now)
     successes = [s.last_success for s in reading.sources if s.last_success]
     zone = source_timezone(reading.sources)
     return Snapshot(

@@ -87,12 +87,21 @@ class OEmbed:
                 except OptionError as exc:
                     raise InvalidParameter("url", f"option {exc.name}: {exc.reason}") from None
                 slug = m.groupdict().get("slug")
-                if slug is not None and slug not in self._services.snapshots.current().strikes:
+                snapshot = self._services.snapshots.current()
+                if slug is not None and slug in snapshot.removed:
+                    raise falcon.HTTPGone(  # as the API says of it
+                        title="Strike no longer listed",
+                        description=f"the hunger strike {slug!r} was removed from the list "
+                                    f"on {snapshot.removed[slug].isoformat()}")
+                if slug is not None and slug not in snapshot.strikes:
                     raise falcon.HTTPNotFound(title="Unknown strike",
                                               description=f"no hunger strike is listed as "
                                                           f"{slug!r}")
                 return _Target(widget, path, slug, options, OEMBED_WIDTH[widget],
                                DEFAULT_HEIGHT[widget])
+        if path.startswith(routes.EMBED_STRIKE.template.partition("{")[0]):
+            raise falcon.HTTPNotFound(title="Unknown strike",
+                                      description="no hunger strike is listed at this address")
         raise falcon.HTTPNotFound(title="Nothing to embed",
                                   description="the URL is not an embed page of this service")
 

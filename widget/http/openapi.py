@@ -103,6 +103,9 @@ SCHEMAS: dict[str, Any] = {
         "status": {"enum": [s.value for s in Status]},
         "outcome": {"enum": [o.value for o in Outcome] + [None]},
         "start_date": _DATE,
+        "start_known": {"type": "boolean", "description": "False when no source gives the "
+                        "first day: start_date is then the first report of the strike going "
+                        "on, and day.number is null."},
         "end_date": _nullable(_DATE),
         "day": {"$ref": "#/components/schemas/Day"},
         "day_offset": {"type": "integer"},

@@ -52,6 +52,9 @@ def strike_dict(strike: Strike, now: dt.datetime, base_url: str,
         "status": strike.status.value,
         "outcome": strike.outcome.value if strike.outcome else None,
         "start_date": strike.start_date.isoformat(),
+        # False: no source gives the first day; start_date is the first report of the
+        # strike going on, and no day number is told.
+        "start_known": strike.start_known,
         "end_date": strike.end_date.isoformat() if strike.end_date else None,
         "day": {
             "state": count.state.value,

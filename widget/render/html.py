@@ -177,9 +177,9 @@ def _same_words(a: DayCount, b: DayCount) -> bool:
 def _next_instants(strike: Strike, count: DayCount, now: dt.datetime,
                    rule: ConfirmationRule) -> tuple[list[dt.datetime], str]:
     """The coming instants at which the shown number grows by one (the strike's local
-    midnights, from the server's tzdata), and what follows the last: "count" (more
-    midnights, one more day each) or "reload" (the words change then: the page asks the
-    server again)."""
+    midnights, from the server's tzdata), the last of which is "reload": the words
+    change then, or the list ends; the page asks the server again. "count" only with no
+    instants: nothing changes any more."""
     if count.frozen:
         return [], "count"
     if count.state not in COUNTING or count.day is None:
@@ -189,13 +189,15 @@ def _next_instants(strike: Strike, count: DayCount, now: dt.datetime,
         return [start_of_day(strike.timezone, count.state_until).astimezone(dt.UTC)], "reload"
     instants: list[dt.datetime] = []
     at = now
-    for k in range(1, _AHEAD + 1):
+    for k in range(1, _AHEAD + 2):
         at = next_local_midnight(strike.timezone, at)
         later = day_count(strike, at, rule)
-        if later.day != count.day + k or not _same_words(later, count):
+        if k > _AHEAD or later.day != count.day + k or not _same_words(later, count):
+            # The words change, or the list ends (a page open for over a week): the page
+            # asks the server again then, rather than trusting the browser's zone data.
             return [*instants, at], "reload"
         instants.append(at)
-    return instants, "count"
+    return instants, "reload"  # not reached
 
 
 def _counter(strike: Strike, count: DayCount, lang: str, now: dt.datetime,
