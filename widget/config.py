@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from widget.days import ConfirmationRule, timezone_problem
+from widget.days import DEFAULT_RULE, ConfirmationRule, timezone_problem
 
 SOURCE_TYPES = ("wordpress", "feed")
 
@@ -48,10 +48,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("timezone", "", str,
             "The organisation's IANA timezone (Europe/Berlin): every date of a post a reader "
             "sees is its date there. Empty: the timezone a WordPress source gives, else UTC."),
-    Setting("confirm_every_days", 14, int,
+    Setting("confirm_every_days", DEFAULT_RULE.confirm_every_days, int,
             "Days after a strike's last confirmation at which its counter adds \"last "
             "confirmed on DATE\".", 1, 365),
-    Setting("unverified_after_days", 45, int,
+    Setting("unverified_after_days", DEFAULT_RULE.unverified_after_days, int,
             "Days without confirmation after which a counter stops asserting today's count "
             "and shows the last confirmed day and its date (a strike may set its own).",
             2, 3650),

@@ -118,7 +118,7 @@ def start_of_day(timezone: str, date: dt.date) -> dt.datetime:
 class ConfirmationRule:
     """How long a count is told as today's without anyone confirming it: the settings
     confirm_every_days and unverified_after_days (widget.config; a strike may set its own
-    unverified_after_days). The defaults are the settings' defaults."""
+    unverified_after_days). The settings' defaults are these (widget.config)."""
 
     confirm_every_days: int = 14
     unverified_after_days: int = 45

@@ -21,6 +21,7 @@ _CONTENT_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
 }
 _SPACE = re.compile(r"\s+")
+_SPACE_BUT_NBSP = re.compile(r"[^\S\u00a0]+")
 # C0 controls but tab, newline and carriage return; DEL and C1: never text, often tricks.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Inside a URL, any white space or control character: "java\tscript:" is javascript:
@@ -94,10 +95,20 @@ def clean_html(fragment: str, base: str | None = None) -> str:
                      link_rel="noopener noreferrer nofollow")
 
 
-def to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment: tags dropped, entities decoded, white space folded."""
+def to_text(fragment: str, *, keep_nbsp: bool = False) -> str:
+    """Plain text of an HTML fragment: tags dropped, entities decoded, white space folded.
+
+    With `keep_nbsp`, no-break spaces (U+00A0, or &nbsp; and its kin) are the editor's
+    and stay, as in titles: WordPress puts one before a title's last word so that it
+    never stands alone on a line. They are still trimmed at either end."""
     without_tags = nh3.clean(strip_controls(fragment), tags=set(), attributes={})
-    return _SPACE.sub(" ", strip_controls(html.unescape(without_tags))).strip()
+    space = _SPACE_BUT_NBSP if keep_nbsp else _SPACE
+    return space.sub(" ", strip_controls(html.unescape(without_tags))).strip()
+
+
+def title_text(fragment: str) -> str:
+    """Plain text of a title's HTML, its no-break spaces kept."""
+    return to_text(fragment, keep_nbsp=True)
 
 
 def excerpt_text(fragment: str, limit: int = 600) -> str:

@@ -25,9 +25,8 @@ import feedparser
 
 from widget.config import SourceConfig
 from widget.model import Image, Post
-from widget.sanitize import absolute_http_url, clean_html, excerpt_text, short, to_text
+from widget.sanitize import absolute_http_url, clean_html, excerpt_text, short, title_text, to_text
 from widget.sources.fetch import Fetcher, SourceError, SourceRead
-from widget.sources.text import title_text
 
 # These bozo reasons mean "the declared encoding was wrong", not "the feed is broken".
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)

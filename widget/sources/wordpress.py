@@ -23,9 +23,8 @@ import orjson
 from widget.config import SourceConfig
 from widget.days import timezone_problem
 from widget.model import Image, Post
-from widget.sanitize import absolute_http_url, clean_html, excerpt_text, short, to_text
+from widget.sanitize import absolute_http_url, clean_html, excerpt_text, short, title_text, to_text
 from widget.sources.fetch import Fetcher, HTTPStatusError, Response, SourceError, SourceRead
-from widget.sources.text import title_text
 from widget.values import whole_number
 
 PER_PAGE = 100
