@@ -93,15 +93,72 @@
 
   // Height messages: our own for widget.js, and WordPress's embed protocol when a
   // WordPress host framed us with #?secret=…
+  var root = document.documentElement;
   var secret = (location.hash.match(/secret=([\w]{10})/) || [])[1];
+  var host = (location.hash.match(/sw-host=(light|dark)/) || [])[1];
+  if (host) root.classList.add('sw-host-' + host);
   var last = 0;
+  function tall() { return Math.ceil(root.getBoundingClientRect().height); }
   function report() {
     if (window.parent === window) return;
-    var h = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    var h = tall();
     if (h === last) return;
     last = h;
     window.parent.postMessage({ type: frame.message, height: h }, '*');
     if (secret) window.parent.postMessage({ message: 'height', value: h, secret: secret }, '*');
+  }
+
+  /** The page's height at every width from 200 to 1200 px, as "w:h w:h …": each height
+   * holds from its width up to the next one's. Laid out and put back in one task, so
+   * nothing is painted meanwhile. The builder asks, and puts it in snippets, so a host
+   * page can keep the widget's height free before it loads (snippets.Fit). */
+  function measure() {
+    /** @type {Object<string, number>} */
+    var seen = {};
+    /** @param {number} w */
+    function at(w) {
+      if (!(w in seen)) { root.style.width = w + 'px'; seen[w] = tall(); }
+      return seen[w];
+    }
+    var steps = [[200, at(200)]];
+    /** @param {number} a @param {number} b */
+    function split(a, b) {
+      if (at(a) === at(b)) return;
+      if (b - a <= 1 / 16) { steps.push([b, at(b)]); return; }
+      var m = (a + b) / 2;
+      split(a, m);
+      split(m, b);
+    }
+    try {
+      for (var w = 200; w < 1200; w += 16) split(w, Math.min(w + 16, 1200));
+    } finally {
+      root.style.width = '';
+    }
+    return steps.map(function (p) { return p[0] + ':' + p[1]; }).join(' ');
+  }
+
+  window.addEventListener('message', function (e) {
+    var m = e.data;
+    if (e.source !== window.parent || !m || typeof m !== 'object') return;
+    // WordPress's script asks when it comes in after our first height.
+    if (secret && m.message === 'ready' && m.secret === secret) { last = 0; report(); }
+    if (m.type === frame.measure) {
+      window.parent.postMessage({ type: frame.measured, heights: measure() }, '*');
+    }
+  });
+
+  // In WordPress's frame (sandbox="allow-scripts": no popups) a link cannot open: its
+  // script follows a `link` message to a page of this frame's own host, and /go on this
+  // service sends the reader on to the link (widget.http.outbound).
+  if (secret) {
+    document.addEventListener('click', function (e) {
+      var t = /** @type {Element} */ (e.target);
+      var a = /** @type {HTMLAnchorElement|null} */ (t && t.closest ? t.closest('a[href]') : null);
+      if (!a || e.defaultPrevented || e.button !== 0) return;
+      e.preventDefault();
+      var go = location.href.replace(/\/embed\/.*$/, frame.go) + '?to=' + encodeURIComponent(a.href);
+      window.parent.postMessage({ message: 'link', value: go, secret: secret }, '*');
+    });
   }
 
   try {
@@ -109,7 +166,7 @@
   } finally {
     document.addEventListener('visibilitychange', update);
     window.addEventListener('pageshow', update);
-    if (typeof ResizeObserver === 'function') new ResizeObserver(report).observe(document.documentElement);
+    if (typeof ResizeObserver === 'function') new ResizeObserver(report).observe(root);
     window.addEventListener('load', report);
     report();
   }

@@ -374,7 +374,7 @@ def test_nginx_answers_what_is_not_a_file_like_the_service(built: Built, served:
     # oEmbed answers are found by their url, whatever else a consumer adds.
     page = BASE + "/embed/strike/zehra-kurtay?layout=compact"
     status, _, body = fetch(f"{served.url}/oembed?maxwidth=300&url={quote_plus(page)}")
-    assert status == 200 and orjson.loads(body)["html"].count(page.replace("&", "&amp;")) == 2
+    assert status == 200 and orjson.loads(body)["html"].count(page.replace("&", "&amp;")) == 1
     # CORS preflight, answered as the service answers it.
     asking = {"Origin": "https://ally.example", "Access-Control-Request-Method": "GET",
               "Access-Control-Request-Headers": "if-none-match"}

@@ -47,16 +47,32 @@ def test_rich_response_with_required_fields(client: falcon.testing.TestClient, p
     assert body["cache_age"] > 0
     parser = Tags()
     parser.feed(body["html"])
-    (iframe, attrs), (anchor, link) = parser.tags
-    assert iframe == "iframe" and anchor == "a"
+    # WordPress keeps one blockquote (its fallback, and what makes it load its resizing
+    # script) and one iframe.
+    (quote, _), (anchor, link), (iframe, attrs) = parser.tags
+    assert (quote, anchor, iframe) == ("blockquote", "a", "iframe")
     src = attrs["src"] or ""
     assert src.startswith(BASE + path.split("?")[0])
     assert parse_qs(urlsplit(src).query) == parse_qs(urlsplit(path).query)
-    assert link["href"] == src  # the fallback link
+    # The fallback link leads to the organisation: its post about the strike, or its site.
+    assert (link["href"] or "").startswith("https://")
     assert attrs["referrerpolicy"] == "no-referrer" and attrs["loading"] == "lazy"
     assert "allow-scripts" in (attrs["sandbox"] or "")
     assert "allow-top-navigation" not in (attrs["sandbox"] or "")
     assert attrs["width"] == str(body["width"]) and attrs["height"] == str(body["height"])
+
+
+def test_parameters_consumers_add_are_ignored(client: falcon.testing.TestClient) -> None:
+    # WordPress adds dnt=1 to every provider URL (since 4.9), other consumers their own.
+    url = BASE + "/embed/strike/zehra-kurtay"
+    plain = oembed(client, url, maxwidth="500", maxheight="750")
+    asked = oembed(client, url, maxwidth="500", maxheight="750", dnt="1", lang="de",
+                   theme="dark", discover="1")
+    assert plain.status_code == asked.status_code == 200
+    assert asked.json == plain.json
+    # What it knows it still checks, and the JSON API still refuses what it does not know.
+    assert_problem(oembed(client, url, maxwidth="wide", dnt="1"), 400)
+    assert_problem(client.simulate_get("/api/v1/strikes", params={"dnt": "1"}), 400)
 
 
 @pytest.mark.parametrize("maxwidth, maxheight", [("300", "100"), ("1000", "1000"), ("1", "1")])
@@ -108,7 +124,7 @@ def test_discovery_link_and_header(client: falcon.testing.TestClient, path: str)
     assert discovered.status_code == 200
     src = Tags()
     src.feed(discovered.json["html"])
-    assert parse_qs(urlsplit(src.tags[0][1]["src"] or "").query) == parse_qs(query)
+    assert parse_qs(urlsplit(src.tags[-1][1]["src"] or "").query) == parse_qs(query)
 
 
 def test_a_removed_strike_is_gone_and_a_typo_unknown(client: falcon.testing.TestClient) -> None:

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 import orjson
+import rjsmin
 
 from widget import routes
 from widget.render.frames import FRAME_TOKEN, frame_constants
@@ -65,6 +66,7 @@ class Assets:
             if path.suffix == ".js":
                 for token, value in (tokens or {}).items():
                     body = body.replace(token.encode(), orjson.dumps(value))
+                body = rjsmin.jsmin(body)  # served without comments; the files keep them
             content_type = _TYPES.get(path.suffix) or (
                 mimetypes.guess_type(name)[0] or "application/octet-stream")
             asset = Asset(

@@ -53,6 +53,8 @@ LOADER = Route("loader", "/widget.js")
 BADGE_SVG = Route("badge-svg", "/badge/strike/{slug}.svg", shows_day=True)
 BADGE_PNG = Route("badge-png", "/badge/strike/{slug}.png", shows_day=True)
 OEMBED = Route("oembed", "/oembed")
+# A link out of a widget that cannot open it itself (WordPress's sandbox): widget.http.outbound.
+GO = Route("go", "/go")
 POSTS_ATOM = Route("feeds-posts-atom", "/feeds/posts.atom")
 POSTS_JSON = Route("feeds-posts-json", "/feeds/posts.json")
 # Events, not day numbers: it changes when an event's date arrives (widget.http.feeds).
@@ -61,7 +63,7 @@ STRIKES_ATOM = Route("feeds-strikes", "/feeds/strikes.atom", shows_day=True)
 ROUTES: tuple[Route, ...] = (
     BUILDER, API_PAGE, POSTS, STRIKES, STRIKE, OPENAPI, HEALTH, MEDIA,
     EMBED_NEWS, EMBED_STRIKES, EMBED_STRIKE, ACCENT, STATIC, LOADER,
-    BADGE_SVG, BADGE_PNG, OEMBED, POSTS_ATOM, POSTS_JSON, STRIKES_ATOM,
+    BADGE_SVG, BADGE_PNG, OEMBED, GO, POSTS_ATOM, POSTS_JSON, STRIKES_ATOM,
 )
 EMBEDS: tuple[Route, ...] = tuple(r for r in ROUTES if r.widget is not None)
 BADGES = {"svg": BADGE_SVG, "png": BADGE_PNG}

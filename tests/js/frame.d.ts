@@ -6,5 +6,8 @@ interface SwFrame {
   max: number;
   sandbox: string;
   message: string;
+  measure: string;
+  measured: string;
+  go: string;
 }
 declare const __SW_FRAME__: SwFrame;

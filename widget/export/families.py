@@ -130,8 +130,9 @@ FAMILIES: tuple[Family, ...] = (
 )
 
 # A health check answers for a running service, not for files; custom accents are
-# not among the option sets exported (widget.export.exporter.EMBED_AXES).
-NOT_EXPORTED: tuple[Route, ...] = (routes.HEALTH, routes.ACCENT)
+# not among the option sets exported (widget.export.exporter.EMBED_AXES); files cannot
+# redirect by a query, so an exported widget's links in a WordPress frame stay inert.
+NOT_EXPORTED: tuple[Route, ...] = (routes.HEALTH, routes.ACCENT, routes.GO)
 
 
 def family_of(route: Route) -> Family | None:

@@ -18,6 +18,7 @@ from widget.http.errors import InvalidParameter
 from widget.http.params import Params
 from widget.http.responses import JSON
 from widget.http.services import Services
+from widget.render import fallback_text
 from widget.render.frames import DEFAULT_HEIGHT, OEMBED_WIDTH, SANDBOX
 from widget.render.options import EmbedOptions, OptionError, parse_options
 
@@ -47,6 +48,17 @@ def _split(url: str) -> SplitResult:
     except ValueError:
         raise InvalidParameter("url", "is not a valid URL") from None
     return parts
+
+
+def _fallback(services: Services, target: _Target, title: str) -> tuple[str, str]:
+    """The quote WordPress shows until the frame is up: what stays true, and a link."""
+    config = services.config
+    site = config.site_url or config.base_url
+    if target.slug is None:
+        return fallback_text.list_text(title, config.site_name), site
+    strike = services.snapshots.current().strikes[target.slug]
+    return (fallback_text.strike_text(strike, target.options.lang),
+            strike.read_more or site)
 
 
 class _Target(NamedTuple):
@@ -106,7 +118,11 @@ class OEmbed:
                                   description="the URL is not an embed page of this service")
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        params = Params(req, ("url", "maxwidth", "maxheight", "format"))
+        # Consumers add parameters of their own (WordPress: dnt=1; others: lang, theme…):
+        # the ones this provider does not know are ignored, as oEmbed 1.0 expects.
+        params = Params(req, ("url", "maxwidth", "maxheight", "format"), ignore_unknown=True)
+        if "callback" in req.params:  # JSONP: a script of this service run by anyone
+            raise InvalidParameter("callback", "JSONP is not offered; ask for JSON with CORS")
         url = params.text("url", max_length=2000)
         if url is None:
             raise InvalidParameter("url", "is required")
@@ -121,14 +137,20 @@ class OEmbed:
         base = self._services.config.base_url
         src = base + target.path + target.options.query()
         title = _title(self._services, target.widget, target.slug, target.options)
-        # The class and the link inside make WordPress treat it as a WordPress-style
-        # embed (it adds a secret and resizes it); elsewhere the link is the fallback.
+        text, link = _fallback(self._services, target, title)
+        # WordPress keeps one <blockquote> and one <iframe> of a provider's HTML (no
+        # classes, no styles) and loads its resizing script only when there is a
+        # blockquote: it shows the quote until the frame speaks its height protocol
+        # (embed.js does), then the frame. Elsewhere the quote stays hidden and the frame
+        # shows at once.
         html = Markup(
-            '<iframe class="wp-embedded-content solidarity-widget-frame" src="{src}" '
+            '<blockquote class="solidarity-widget-fallback" style="display:none">'
+            '<a href="{link}">{text}</a></blockquote>'
+            '<iframe class="solidarity-widget-frame" src="{src}" '
             'width="{w}" height="{h}" title="{title}" loading="lazy" '
-            'referrerpolicy="no-referrer" sandbox="{sandbox}" frameborder="0">'
-            '<a href="{src}">{title}</a></iframe>'
-        ).format(src=src, w=width, h=height, title=title, sandbox=SANDBOX)
+            'referrerpolicy="no-referrer" sandbox="{sandbox}" frameborder="0"></iframe>'
+        ).format(src=src, w=width, h=height, title=title, sandbox=SANDBOX, link=link,
+                 text=text)
         resp.data = orjson.dumps({
             "version": "1.0",
             "type": "rich",

@@ -14,9 +14,15 @@ from widget.values import whole_number
 
 
 class Params:
-    def __init__(self, req: falcon.Request, allowed: Iterable[str]):
-        self._raw = req.params
+    """The query of one request. An unknown parameter is refused (the JSON API and the
+    embed pages: a typo must not go unnoticed) or, with `ignore_unknown`, left unread (the
+    oEmbed endpoint: consumers add their own, as WordPress adds dnt=1)."""
+
+    def __init__(self, req: falcon.Request, allowed: Iterable[str], *,
+                 ignore_unknown: bool = False):
         allowed = set(allowed)
+        self._raw = {name: value for name, value in req.params.items()
+                     if name in allowed or not ignore_unknown}
         for name, value in self._raw.items():
             if name not in allowed:
                 known = ", ".join(sorted(allowed)) or "none"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from widget import routes
+
 # The height reserved when the snippet names none, per widget (px).
 DEFAULT_HEIGHT = {"news": 440, "strikes": 520, "strike": 200}
 # What the oEmbed provider offers as the frame's width when the consumer sets no maximum.
@@ -20,6 +22,10 @@ MIN_HEIGHT, MAX_HEIGHT = 40, 4000
 SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"
 # The message an embed page sends its host with its content's height.
 HEIGHT_MESSAGE = "solidarity-widget:height"
+# The builder asks an embed page for its heights at every width; the page answers with
+# MEASURED_MESSAGE carrying them (widget.render.snippets.Fit).
+MEASURE_MESSAGE = "solidarity-widget:measure"
+MEASURED_MESSAGE = "solidarity-widget:heights"
 
 FRAME_TOKEN = "__SW_FRAME__"
 
@@ -27,5 +33,6 @@ FRAME_TOKEN = "__SW_FRAME__"
 def frame_constants() -> dict[str, Any]:
     """What the scripts are given, as a JSON object."""
     return {"heights": DEFAULT_HEIGHT, "min": MIN_HEIGHT, "max": MAX_HEIGHT,
-            "sandbox": SANDBOX, "message": HEIGHT_MESSAGE}
+            "sandbox": SANDBOX, "message": HEIGHT_MESSAGE, "measure": MEASURE_MESSAGE,
+            "measured": MEASURED_MESSAGE, "go": routes.GO.template}
 

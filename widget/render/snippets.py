@@ -21,7 +21,7 @@ from widget import routes
 from widget.render.badge.renderer import FORMATS
 from widget.render.badge.svg import STYLES, THEMES
 from widget.render.badge.text import BadgeOptions
-from widget.render.frames import DEFAULT_HEIGHT, SANDBOX
+from widget.render.frames import DEFAULT_HEIGHT, MAX_HEIGHT, MIN_HEIGHT, SANDBOX
 from widget.render.options import OPTIONS, EmbedOptions
 
 WIDGETS = tuple(r.widget for r in routes.EMBEDS if r.widget)
@@ -71,10 +71,72 @@ class Embed:
         return self.base_url + self.path
 
 
+# A widget's height at each width, as its embed page measured itself (embed.js answers
+# the builder's "measure" message): ((w0, h0), (w1, h1), …), w ascending, h the height
+# from w up to the next width. Given to a snippet, it reserves that height on the host page
+# before the widget loads (no layout shift), and sizes a plain iframe to its content.
+Fit = tuple[tuple[float, int], ...]
+FIT_PAIRS = 400  # at most; a news widget measured from 200 to 1200 px has a few dozen
+FIT_NARROWEST = 280.0  # a plain iframe with no width is made tall enough for this column
+_FIT_PAIR = re.compile(r"(\d{1,4}(?:\.\d{1,4})?):(\d{1,4})")
+
+
+def parse_fit(text: str) -> Fit:
+    """`"200:323 236.5:304 …"` as a Fit; ValueError naming what is wrong."""
+    pairs = text.split()
+    if not pairs or len(pairs) > FIT_PAIRS:
+        raise ValueError(f"must be 1 to {FIT_PAIRS} width:height pairs")
+    fit: list[tuple[float, int]] = []
+    for pair in pairs:
+        m = _FIT_PAIR.fullmatch(pair)
+        if m is None:
+            raise ValueError(f"{pair[:20]!r} is not width:height in pixels")
+        width, height = float(m.group(1)), int(m.group(2))
+        if fit and width <= fit[-1][0]:
+            raise ValueError("widths must grow from pair to pair")
+        if not MIN_HEIGHT <= height <= MAX_HEIGHT:
+            raise ValueError(f"heights must be from {MIN_HEIGHT} to {MAX_HEIGHT}")
+        fit.append((width, height))
+    return tuple(fit)
+
+
+def fit_text(fit: Fit) -> str:
+    return " ".join(f"{_px(w)}:{h}" for w, h in fit)
+
+
+def height_at(fit: Fit, width: float) -> int:
+    """The measured height at `width` (the narrowest one's below the narrowest width)."""
+    height = fit[0][1]
+    for w, h in fit:
+        if w > width:
+            break
+        height = h
+    return height
+
+
+def _px(number: float) -> str:
+    return f"{number:.4f}".rstrip("0").rstrip(".")
+
+
+def reserve_css(fit: Fit) -> str:
+    """A CSS height that is the measured height at the width of the nearest size container
+    (`100cqw`): a step function written with clamp(), one step per change, so the host
+    page keeps the widget's real height free before any script runs."""
+    terms = [f"{fit[0][1]}px"]
+    for (_, before), (width, after) in zip(fit, fit[1:], strict=False):
+        if after == before:
+            continue
+        # 0 up to a sixteenth of a pixel below `width`, the whole step from `width` on.
+        step = f"clamp(0px,(100cqw - {_px(width - 0.0625)}px)*16000,{abs(after - before)}px)"
+        terms.append(("+ " if after > before else "- ") + step)
+    return f"calc({' '.join(terms)})" if len(terms) > 1 else terms[0]
+
+
 @dataclass(frozen=True, slots=True)
 class Size:
     width: int | None = None  # px; None: as wide as the host's column
     height: int | None = None  # px reserved before the widget loads; None: the default
+    fit: Fit = ()  # measured heights; a chosen height wins over them
 
 
 _BADGE_DEFAULT = BadgeOptions()
@@ -117,33 +179,56 @@ class Badge:
 # --- HTML ---------------------------------------------------------------------------
 
 
-def script_tag(embed: Embed, title: str, size: Size = Size()) -> str:
-    """The recommended form: a link that works without JavaScript, and the loader that
-    swaps it for a sized, sandboxed frame (README "Script tag")."""
+def script_tag(embed: Embed, title: str, size: Size = Size(), fallback: str = "") -> str:
+    """The recommended form: a link that works without JavaScript (its text, `fallback`,
+    says what the widget would: README "Without JavaScript"), and the loader that swaps it
+    for a sized, sandboxed frame titled `title` (README "Script tag").
+
+    With measured heights (`size.fit`) and no chosen height, the link sits in a size
+    container and reserves the widget's height at the column's width: nothing on the host
+    page moves when the widget comes in."""
     data = Markup("")
     if size.width is not None:
         data += Markup(' data-width="{}"').format(size.width)
     if size.height is not None:
         data += Markup(' data-height="{}"').format(size.height)
-    link = Markup('<a class="solidarity-widget" href="{href}"{data}>{title}</a>').format(
-        href=embed.url, data=data, title=title)
+    if fallback and fallback != title:
+        data += Markup(' data-title="{}"').format(title)
+    reserve = size.fit and size.height is None
+    if reserve:
+        data += Markup(' data-fit="{}" style="display:block;overflow:hidden;height:{}"').format(
+            fit_text(size.fit), reserve_css(size.fit))
+    link = Markup('<a class="solidarity-widget" href="{href}"{data}>{text}</a>').format(
+        href=embed.url, data=data, text=fallback or title)
+    if reserve:
+        width = "" if size.width is None else f";max-width:{size.width}px"
+        link = Markup('<div style="container-type:inline-size{}">{}</div>').format(width, link)
     loader = Markup('<script async src="{}"></script>').format(
         embed.base_url + routes.LOADER.template)
     return f"{link}\n{loader}"
 
 
+def iframe_height(widget: str, size: Size) -> int:
+    """A plain iframe's height: the one chosen, else the measured height at the chosen
+    width (or at a narrow column's, FIT_NARROWEST), else the widget's default."""
+    if size.height is not None:
+        return size.height
+    if size.fit:
+        return height_at(size.fit, size.width or FIT_NARROWEST)
+    return DEFAULT_HEIGHT[widget]
+
+
 def iframe(embed: Embed, title: str, size: Size = Size()) -> str:
     """For hosts that allow frames but not scripts (README "Plain iframe"). It cannot
-    grow with its content, so it takes the reserved height as its height."""
-    height = size.height if size.height is not None else DEFAULT_HEIGHT[embed.widget]
+    grow with its content, so it is given the content's measured height."""
     width = str(size.width) if size.width is not None else "100%"
     style = "border:0" if size.width is None else "border:0;max-width:100%"
     return str(Markup(
         '<iframe src="{src}" title="{title}" width="{width}" height="{height}" '
         'style="{style}" loading="lazy" referrerpolicy="no-referrer" sandbox="{sandbox}">'
         '</iframe>'
-    ).format(src=embed.url, title=title, width=width, height=height, style=style,
-             sandbox=SANDBOX))
+    ).format(src=embed.url, title=title, width=width, height=iframe_height(embed.widget, size),
+             style=style, sandbox=SANDBOX))
 
 
 def oembed_link(embed: Embed) -> str:
@@ -196,9 +281,10 @@ class Snippet:
     text: str
 
 
-def widget_snippets(embed: Embed, title: str, size: Size = Size()) -> tuple[Snippet, ...]:
+def widget_snippets(embed: Embed, title: str, size: Size = Size(),
+                    fallback: str = "") -> tuple[Snippet, ...]:
     """The forms for a widget, most capable first."""
-    return (Snippet("script", script_tag(embed, title, size)),
+    return (Snippet("script", script_tag(embed, title, size, fallback)),
             Snippet("iframe", iframe(embed, title, size)),
             Snippet("link", oembed_link(embed)))
 
