@@ -14,15 +14,21 @@ def wait_frames(page: Any, count: int, timeout: float = 15.0) -> list[Any]:
     frames = page.query_selector_all(FRAMES)
     for element in frames:
         element.scroll_into_view_if_needed()
-        frame = None
-        deadline = time.monotonic() + timeout
-        while frame is None or frame.url == "about:blank":
-            frame = element.content_frame()
-            if time.monotonic() > deadline:
-                raise AssertionError(f"frame {element.get_attribute('src')} never loaded")
-            time.sleep(0.05)
-        frame.wait_for_load_state("load")
+        loaded(element, timeout)
     return frames
+
+
+def loaded(element: Any, timeout: float = 15.0) -> Any:
+    """The frame of an iframe element once its page (not about:blank) has loaded."""
+    frame = None
+    deadline = time.monotonic() + timeout
+    while frame is None or frame.url == "about:blank":
+        frame = element.content_frame()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"frame {element.get_attribute('src')} never loaded")
+        time.sleep(0.05)
+    frame.wait_for_load_state("load")
+    return frame
 
 
 def heights(element: Any) -> tuple[float, float]:

@@ -190,16 +190,6 @@ def test_ended_counters_stay_frozen_whatever_the_clock(page: Any, hosts: HostSer
     assert element.content_frame().locator("time.sw-n").inner_text() == "144"
 
 
-def test_wordpress_hosts_resize_with_their_own_protocol(page: Any, hosts: HostServer) -> None:
-    page.goto(f"{hosts.url}/wordpress.html")
-    frame = page.query_selector("iframe.wp-embedded-content")
-    page.wait_for_function(
-        "document.querySelector('iframe.wp-embedded-content').height !== '120'")
-    inner = frame.content_frame().evaluate(
-        "Math.ceil(document.documentElement.getBoundingClientRect().height)")
-    assert int(frame.get_attribute("height")) == inner
-
-
 def test_forged_height_messages_are_ignored(page: Any, hosts: HostServer,
                                             service: Gunicorn) -> None:
     # A frame from another origin (the host's) and the host page itself both claim a height.
