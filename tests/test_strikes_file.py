@@ -185,7 +185,7 @@ def test_a_sub_table_is_refused_at_its_own_line() -> None:
     found = errors(text)
     assert len(found) == 1
     assert found[0].startswith('strikes.toml:24: strike "ali-hasan-akgul": extra: '
-                               'is a sub-table; a strike has known field')
+                               'is a sub-table, and not a language of the interface')
 
 
 def test_keys_are_found_by_the_parser_whatever_their_quoting() -> None:

@@ -42,6 +42,37 @@ class Outcome(StrEnum):
     DIED = "died"
 
 
+class ActionKind(StrEnum):
+    """What a call to action asks of the reader."""
+
+    PETITION = "petition"
+    LETTER = "letter"
+    CONTACT = "contact"
+    DONATE = "donate"
+    EVENT = "event"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A way for a reader to act for a strike: sign, write, call, give, come."""
+
+    kind: ActionKind
+    label: str
+    url: str  # https only
+
+
+@dataclass(frozen=True, slots=True)
+class StrikeText:
+    """A strike's own words in one more language; "" or () where that language has none.
+    `actions` are the labels of the strike's actions, in their order."""
+
+    name: str = ""
+    place: str = ""
+    demands: tuple[str, ...] = ()
+    summary: str = ""
+    actions: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Image:
     url: str
@@ -79,6 +110,23 @@ class Post:
 
 
 @dataclass(frozen=True, slots=True)
+class Words:
+    """A strike's words in one reader's language; each *_translated says whether they are
+    in it (False: the original, written in the strikes file's own language)."""
+
+    name: str
+    name_translated: bool
+    place: str
+    place_translated: bool
+    demands: tuple[str, ...]
+    demands_translated: bool
+    summary: str
+    summary_translated: bool
+    actions: tuple[Action, ...]
+    actions_translated: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Strike:
     slug: str
     name: str
@@ -102,6 +150,28 @@ class Strike:
     # False when no source gives the first day: start_date is then the first day a
     # source reports the strike going on, and no day number is shown anywhere.
     start_known: bool = True
+    actions: tuple[Action, ...] = ()
+    # The strike's words in other languages than the file's own: (language, text) pairs.
+    texts: tuple[tuple[str, StrikeText], ...] = ()
+
+    def text(self, lang: str) -> StrikeText | None:
+        return next((text for code, text in self.texts if code == lang), None)
+
+    def words(self, lang: str) -> Words:
+        """The strike's words as a reader of `lang` gets them: that language's where the
+        file gives them, else the original (widget.render marks those with their own
+        language)."""
+        t = self.text(lang) or StrikeText()
+        labels = t.actions if len(t.actions) == len(self.actions) else ()
+        return Words(
+            name=t.name or self.name, name_translated=bool(t.name),
+            place=t.place or self.place, place_translated=bool(t.place),
+            demands=t.demands or self.demands, demands_translated=bool(t.demands),
+            summary=t.summary or self.summary, summary_translated=bool(t.summary),
+            actions=tuple(Action(a.kind, label, a.url) for a, label in
+                          zip(self.actions, labels or (a.label for a in self.actions),
+                              strict=False)),
+            actions_translated=bool(labels))
 
     @property
     def read_more(self) -> str:

@@ -39,7 +39,19 @@ from urllib.parse import quote, urlsplit
 import orjson
 
 from widget import routes
-from widget.model import Image, Kind, Media, Outcome, Post, SourceStatus, Status, Strike
+from widget.model import (
+    Action,
+    ActionKind,
+    Image,
+    Kind,
+    Media,
+    Outcome,
+    Post,
+    SourceStatus,
+    Status,
+    Strike,
+    StrikeText,
+)
 
 SCHEMA_VERSION = 5
 _MIGRATIONS: dict[int, str] = {
@@ -239,6 +251,13 @@ def _strike_from(data: bytes | str) -> Strike:
     raw["outcome"] = Outcome(raw["outcome"]) if raw.get("outcome") else None
     for key in ("demands", "sources", "related_posts"):
         raw[key] = tuple(raw[key])
+    raw["actions"] = tuple(Action(ActionKind(a["kind"]), a["label"], a["url"])
+                           for a in raw.get("actions", ()))
+    raw["texts"] = tuple(
+        (lang, StrikeText(name=text["name"], place=text["place"],
+                          demands=tuple(text["demands"]), summary=text["summary"],
+                          actions=tuple(text["actions"])))
+        for lang, text in raw.get("texts", ()))
     return Strike(**raw)
 
 

@@ -26,7 +26,17 @@ from tomlkit.exceptions import ParseError, TOMLKitError
 from tomlkit.parser import Parser
 
 from widget.days import local_today, timezone_problem
-from widget.model import STOPPED, Kind, Outcome, Status, Strike
+from widget.i18n import LANGUAGES
+from widget.model import (
+    STOPPED,
+    Action,
+    ActionKind,
+    Kind,
+    Outcome,
+    Status,
+    Strike,
+    StrikeText,
+)
 from widget.values import SLUG_MAX, is_slug
 
 _E = TypeVar("_E", Kind, Status, Outcome)
@@ -242,22 +252,37 @@ FIELDS: dict[str, str] = {
                              "day instead of today's (more than confirm_every_days)",
     "start_known": "false when no source gives the first day: start_date is then the first "
                    "day a source reports the strike going on, and no day number is shown",
+    "actions": "what readers can do, each a [[strike.SLUG.actions]] table with kind (one of: "
+               + ", ".join(k.value for k in ActionKind) + "), label and an https url",
 }
+# A [strike.SLUG.LANG] table gives the strike's words in one more interface language.
+TEXT_FIELDS: dict[str, str] = {
+    "name": "the name, when it is written differently in this language",
+    "place": "the place in this language",
+    "demands": "the demands in this language, as many as the strike's",
+    "summary": "the summary in this language",
+    "actions": "the actions' labels in this language, one per action, in their order",
+}
+ACTION_FIELDS = ("kind", "label", "url")
+MAX_ACTIONS = 10
 REQUIRED = ("name", "country", "place", "timezone", "start_date", "kind", "status")
 
 
 class _Checker:
     def __init__(self, file: str, reading: Reading, slug: str, table: dict[str, Any],
-                 today: dt.datetime | None = None, confirm_every_days: int | None = None):
+                 today: dt.datetime | None = None, confirm_every_days: int | None = None,
+                 within: str = ""):
         self.file, self.reading, self.slug, self.table = file, reading, slug, table
+        self.within = within  # a sub-table of the strike's ([strike.SLUG.tr]): "tr"
         # Now, for the dates that cannot be in the future; None: not checked.
         self.today = today
         self.confirm_every_days = confirm_every_days  # the config's; None: not known here
         self.problems: list[Problem] = []
 
     def fail(self, key: str | None, message: str) -> None:
-        path = ("strike", self.slug) if key is None else ("strike", self.slug, key)
-        self.problems.append(Problem(self.file, self.reading.line(*path), self.slug, key, message))
+        keys = tuple(k for k in (self.within, key) if k)
+        self.problems.append(Problem(self.file, self.reading.line("strike", self.slug, *keys),
+                                     self.slug, ".".join(keys) or None, message))
 
     def text(self, key: str, *, limit: int, required: bool = False) -> str:
         value = self.table.get(key)
@@ -379,11 +404,91 @@ def _check_counting(c: _Checker, status: Status | None, start_known: bool | None
                                         f"({every}, the config's)")
 
 
-def _strike(c: _Checker) -> Strike | None:
+def _https(value: str) -> str | None:
+    if (message := _link(value)) is not None:
+        return message
+    return None if urlsplit(value).scheme == "https" else f"{value!r} is not an https link"
+
+
+def _actions(c: _Checker) -> tuple[Action, ...]:
+    value = c.table.get("actions", [])
+    if not isinstance(value, list) or not all(isinstance(a, dict) for a in value):
+        c.fail("actions", "must be [[strike.SLUG.actions]] tables")
+        return ()
+    if len(value) > MAX_ACTIONS:
+        c.fail("actions", f"has {len(value)} actions; at most {MAX_ACTIONS} are allowed")
+    actions = []
+    for n, table in enumerate(value, 1):
+        where = f"action {n}: "
+        for key in table:
+            if key not in ACTION_FIELDS:
+                c.fail("actions", f"{where}{key!r} is not a known field (known: "
+                                  + ", ".join(ACTION_FIELDS) + ")")
+        kind, label, url = (table.get(k) for k in ACTION_FIELDS)
+        try:
+            kind = ActionKind(kind)
+        except ValueError:
+            c.fail("actions", f"{where}kind {kind!r} is not one of: "
+                              + ", ".join(k.value for k in ActionKind))
+            kind = None
+        if not isinstance(label, str) or not label.strip() or len(label) > 80:
+            c.fail("actions", f"{where}label must be a text of 1 to 80 characters")
+            label = None
+        problem = ("url is required" if url is None else "url must be a text"
+                   if not isinstance(url, str) else _https(url))
+        if problem is not None:
+            c.fail("actions", where + problem)
+            url = None
+        if kind is not None and label is not None and url is not None:
+            actions.append(Action(kind, label.strip(), url))
+    return tuple(actions)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _texts(c: _Checker, demands: int, actions: int) -> tuple[tuple[str, StrikeText], ...]:
+    texts = []
+    for lang, table in c.table.items():
+        if lang not in LANGUAGES or not isinstance(table, dict):
+            continue
+        sub = _Checker(c.file, c.reading, c.slug, table, within=lang)
+        sub.problems = c.problems  # one list: the file's problems in the order found
+        for key in table:
+            if key not in TEXT_FIELDS:
+                sub.fail(key, "is not a field of a language's words (known: "
+                              + ", ".join(TEXT_FIELDS) + ")")
+        text = StrikeText(
+            name=sub.text("name", limit=120), place=sub.text("place", limit=200),
+            demands=sub.strings("demands"), summary=sub.text("summary", limit=500),
+            actions=sub.strings("actions"))
+        if text.demands and len(text.demands) != demands:
+            sub.fail("demands", f"has {_count(len(text.demands), 'demand')}; the strike has "
+                                f"{_count(demands, 'demand')}")
+        if text.actions and len(text.actions) != actions:
+            sub.fail("actions", f"has {_count(len(text.actions), 'label')}; the strike has "
+                                f"{_count(actions, 'action')}")
+        texts.append((lang, text))
+    return tuple(texts)
+
+
+def _check_keys(c: _Checker) -> None:
     for key, value in c.table.items():
-        if key not in FIELDS:
-            what = "is a sub-table; a strike has" if isinstance(value, dict) else "is not a"
-            c.fail(key, f"{what} known field (known: " + ", ".join(FIELDS) + ")")
+        if key in FIELDS:
+            continue
+        if isinstance(value, dict) and key in LANGUAGES:
+            continue  # the strike's words in that language (_texts)
+        if isinstance(value, dict):
+            c.fail(key, "is a sub-table, and not a language of the interface (" +
+                   ", ".join(LANGUAGES) + "); a strike has known fields (known: "
+                   + ", ".join(FIELDS) + ")")
+        else:
+            c.fail(key, "is not a known field (known: " + ", ".join(FIELDS) + ")")
+
+
+def _strike(c: _Checker) -> Strike | None:
+    _check_keys(c)
     name = c.text("name", limit=120, required=True)
     place = c.text("place", limit=200, required=True)
     country = c.text("country", limit=2, required=True)
@@ -424,6 +529,9 @@ def _strike(c: _Checker) -> Strike | None:
     start_known = c.boolean("start_known")
     _check_counting(c, status, start_known, offset, unverified)
     _check_dates(c, status, timezone, start, end, confirmed)
+    actions = _actions(c)
+    given = c.table.get("actions", [])
+    texts = _texts(c, len(demands), len(given) if isinstance(given, list) else 0)
     if c.problems or start is None or kind is None or status is None:
         return None
     return Strike(
@@ -432,6 +540,7 @@ def _strike(c: _Checker) -> Strike | None:
         demands=demands, summary=summary, sources=sources, related_posts=related,
         day_offset=offset or 0, last_confirmed=confirmed, participants=participants,
         unverified_after_days=unverified, start_known=start_known is not False,
+        actions=actions, texts=texts,
     )
 
 

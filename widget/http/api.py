@@ -16,6 +16,7 @@ from widget.http.openapi import openapi_document
 from widget.http.params import Params
 from widget.http.responses import JSON, Entry, entry, send
 from widget.http.services import Services
+from widget.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from widget.model import STATUS_FILTERS
 from widget.query import (
     PAGE_SIZE,
@@ -74,11 +75,19 @@ class PostsResource(_Resource):
     on_head = on_get
 
 
+def _lang(params: Params) -> str | None:
+    """The language a strike's words are asked in; None: the strikes file's own."""
+    if params.text("lang", max_length=12) is None:
+        return None
+    return params.choice("lang", tuple(LANGUAGES), default=DEFAULT_LANGUAGE)
+
+
 class StrikesResource(_Resource):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        params = Params(req, ("status", "country"))
+        params = Params(req, ("status", "country", "lang"))
         status = params.choice("status", STATUS_FILTERS, default="active")
+        lang = _lang(params)
         country = params.text("country", max_length=2)
         if country is not None:
             country = country.upper()
@@ -91,7 +100,7 @@ class StrikesResource(_Resource):
                 if s.listed_under(status) and (country is None or s.country == country)
             ]
             return entry(orjson.dumps({
-                "strikes": [render.strike_dict(s, now, self._base, self._rule)
+                "strikes": [render.strike_dict(s, now, self._base, self._rule, lang)
                             for s in strikes],
                 "version": snapshot.version,
             }), fresh_until=render.fresh_until(strikes, now, self._rule))
@@ -105,7 +114,7 @@ class StrikesResource(_Resource):
 class StrikeResource(_Resource):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
-        Params(req, ())
+        lang = _lang(Params(req, ("lang",)))
         snapshot = self._snapshots.current()
         strike = snapshot.strikes.get(slug)
         if strike is None and slug in snapshot.removed:
@@ -117,9 +126,9 @@ class StrikeResource(_Resource):
             raise falcon.HTTPNotFound(title="Unknown strike",
                                       description=f"no hunger strike is listed as {slug!r}")
         now = self._clock()
-        key = ("strike", slug, snapshot.version, snapshot.local_dates(now))
+        key = ("strike", slug, lang, snapshot.version, snapshot.local_dates(now))
         send(resp, self._rendered.get(key, lambda: entry(
-            orjson.dumps(render.strike_dict(strike, now, self._base, self._rule)),
+            orjson.dumps(render.strike_dict(strike, now, self._base, self._rule, lang)),
             fresh_until=render.fresh_until([strike], now, self._rule))))
 
     on_head = on_get

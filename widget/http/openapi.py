@@ -6,7 +6,8 @@ from typing import Any
 
 from widget import __version__, routes
 from widget.days import DayState
-from widget.model import STATUS_FILTERS, Kind, Outcome, Status
+from widget.i18n import LANGUAGES
+from widget.model import STATUS_FILTERS, ActionKind, Kind, Outcome, Status
 from widget.query import PAGE_SIZE, PAGE_SIZES
 from widget.values import SLUG
 
@@ -117,8 +118,32 @@ SCHEMAS: dict[str, Any] = {
         "summary": {"type": "string"},
         "sources": {"type": "array", "items": _URL},
         "related_posts": {"type": "array", "items": _URL},
+        "actions": {"type": "array", "items": {"$ref": "#/components/schemas/Action"}},
+        "lang": _nullable({"type": "string", "description": "The language asked for "
+                           "(`lang`), whose words name, place, demands, summary and the "
+                           "actions' labels are in where the strikes file gives them; null: "
+                           "the file's own words."}),
+        "texts": {"type": "object", "description": "The strike's words in each language "
+                  "the strikes file gives them in, by language code; a field absent there "
+                  "is not given in that language.",
+                  "additionalProperties": {"$ref": "#/components/schemas/StrikeText"}},
         "links": _strict({"self": _URL, "embed": _URL}),
     }),
+    "Action": _strict({
+        "kind": {"enum": [k.value for k in ActionKind]},
+        "label": {"type": "string"},
+        "url": _URL,
+    }, "A way for readers to act: sign, write, contact, give, come."),
+    "StrikeText": {
+        "type": "object", "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string"}, "place": {"type": "string"},
+            "demands": {"type": "array", "items": {"type": "string"}},
+            "summary": {"type": "string"},
+            "actions": {"type": "array", "items": {"type": "string"},
+                        "description": "The actions' labels, in their order."},
+        },
+    },
     "StrikeList": _strict({
         "strikes": {"type": "array", "items": {"$ref": "#/components/schemas/Strike"}},
         "version": {"type": "string"},
@@ -171,6 +196,10 @@ def _param(name: str, description: str, schema: dict[str, Any],
             "description": description, "schema": schema}
 
 
+_LANG = _param("lang", "The strikes' words in this language where the strikes file gives "
+               "them (every language's are in `texts`).", {"enum": list(LANGUAGES)})
+
+
 def _ok(schema: str, description: str) -> dict[str, Any]:
     return {
         "200": {"description": description, "headers": {
@@ -220,12 +249,14 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                            "suspended; all.", {"enum": list(STATUS_FILTERS),
                                                "default": "active"}),
                     _param("country", "ISO 3166-1 alpha-2 code.", {"type": "string"}),
+                    _LANG,
                 ],
                 "responses": _ok("StrikeList", "Hunger strikes in the editor's order."),
             }},
             routes.STRIKE.template: {"get": {
                 "operationId": "getStrike",
-                "parameters": [_param("slug", "The strike's slug.", {"type": "string"}, "path")],
+                "parameters": [_param("slug", "The strike's slug.", {"type": "string"}, "path"),
+                               _LANG],
                 "responses": strike,
             }},
             routes.OPENAPI.template: {"get": {

@@ -8,7 +8,7 @@ from typing import Any
 
 from widget import routes
 from widget.days import DEFAULT_RULE, ConfirmationRule, changes_at, day_count
-from widget.model import Post, Strike
+from widget.model import Post, Strike, StrikeText
 from widget.values import iso
 
 __all__ = ["fresh_until", "iso", "post_dict", "strike_dict"]
@@ -35,8 +35,18 @@ def post_dict(post: Post, base_url: str) -> dict[str, Any]:
     }
 
 
+def _text_dict(text: StrikeText) -> dict[str, Any]:
+    given = {"name": text.name, "place": text.place, "demands": list(text.demands),
+             "summary": text.summary, "actions": list(text.actions)}
+    return {key: value for key, value in given.items() if value}
+
+
 def strike_dict(strike: Strike, now: dt.datetime, base_url: str,
-                rule: ConfirmationRule = DEFAULT_RULE) -> dict[str, Any]:
+                rule: ConfirmationRule = DEFAULT_RULE, lang: str | None = None
+                ) -> dict[str, Any]:
+    """The strike in the API's words; with `lang`, its words in that language where the
+    strikes file gives them."""
+    words = strike.words(lang) if lang else None
     count = day_count(strike, now, rule)
     changes = changes_at(strike, now, rule)
     confirmed = None
@@ -44,9 +54,9 @@ def strike_dict(strike: Strike, now: dt.datetime, base_url: str,
         confirmed = {"date": count.confirmed_on.isoformat(), "number": count.confirmed_day}
     return {
         "slug": strike.slug,
-        "name": strike.name,
+        "name": words.name if words else strike.name,
         "country": strike.country,
-        "place": strike.place,
+        "place": words.place if words else strike.place,
         "timezone": strike.timezone,
         "kind": strike.kind.value,
         "status": strike.status.value,
@@ -69,10 +79,14 @@ def strike_dict(strike: Strike, now: dt.datetime, base_url: str,
         "last_confirmed": strike.last_confirmed.isoformat() if strike.last_confirmed else None,
         "unconfirmed": count.unconfirmed_since is not None,
         "participants": strike.participants,
-        "demands": list(strike.demands),
-        "summary": strike.summary,
+        "demands": list(words.demands if words else strike.demands),
+        "summary": words.summary if words else strike.summary,
         "sources": list(strike.sources),
         "related_posts": list(strike.related_posts),
+        "actions": [{"kind": a.kind.value, "label": a.label, "url": a.url}
+                    for a in (words.actions if words else strike.actions)],
+        "lang": lang,
+        "texts": {code: _text_dict(text) for code, text in strike.texts},
         "links": {
             "self": base_url + routes.STRIKE.path(slug=strike.slug),
             "embed": base_url + routes.EMBED_STRIKE.path(slug=strike.slug),
