@@ -356,3 +356,49 @@ def test_the_first_strike_goes_before_the_tombstones(demo_dir: Path) -> None:
     assert text.startswith("# Strikes.\n\n[strike.new-strike]\n")
     assert text.endswith('status = "active"\n\n# Tombstones:\n[removed.old]\n'
                          "removed_on = 2025-07-01\n")
+
+
+def test_actions_and_words_in_other_languages_are_edited(demo_dir: Path,
+                                                        demo_config: Config) -> None:
+    path = demo_dir / "strikes.toml"
+    original = path.read_text()
+    code, out = run(demo_dir, "add-action", "zehra-kurtay", "--kind", "petition",
+                    "--label", "Sign the petition", "--url", "https://petition.example/z")
+    assert code == 0, out
+    code, out = run(demo_dir, "add-action", "zehra-kurtay", "--kind", "letter",
+                    "--label", "Write to the prefect", "--url", "https://letter.example/")
+    assert code == 0, out
+    code, out = run(demo_dir, "words", "zehra-kurtay", "tr", "--place", "Paris'te",
+                    "--action-label", "Dilekçeyi imzalayın", "--action-label", "Valiye yazın")
+    assert code == 0, out
+    zehra = parse_file(path.read_text()).strikes[0]
+    assert [a.label for a in zehra.words("tr").actions] == ["Dilekçeyi imzalayın",
+                                                           "Valiye yazın"]
+    # Published: the API has them.
+    with Store(demo_config.database) as store:
+        stored = store.read_all()[2][0]
+    assert stored.actions == zehra.actions and stored.texts == zehra.texts
+    # Removing an action removes its label in every language with it.
+    code, out = run(demo_dir, "remove-action", "zehra-kurtay", "1")
+    assert code == 0, out
+    zehra = parse_file(path.read_text()).strikes[0]
+    assert [a.label for a in zehra.actions] == ["Write to the prefect"]
+    assert [a.label for a in zehra.words("tr").actions] == ["Valiye yazın"]
+    assert comments(path.read_text()) == comments(original)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["add-action", "zehra-kurtay", "--kind", "petition", "--label", "Sign", "--url",
+      "http://petition.example/"], "is not an https link"),
+    (["remove-action", "zehra-kurtay", "3"], 'strike "zehra-kurtay" has 0 actions'),
+    (["words", "zehra-kurtay", "tr", "--demand", "Bir", "--demand", "İki"],
+     "tr.demands: has 2 demands; the strike has 1 demand"),
+    (["words", "nobody", "tr", "--place", "x"], 'no strike "nobody"'),
+])
+def test_a_wrong_action_or_words_edit_writes_nothing(demo_dir: Path, args: list[str],
+                                                     message: str) -> None:
+    path = demo_dir / "strikes.toml"
+    before = path.read_text()
+    code, out = run(demo_dir, *args)
+    assert code != 0 and message in out, out
+    assert path.read_text() == before

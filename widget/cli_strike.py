@@ -11,8 +11,18 @@ import click
 
 from widget import cli_common
 from widget.days import local_today
-from widget.editor import EditError, add_strike, apply, remove_strike, update_strike
-from widget.model import Kind, Outcome, Status
+from widget.editor import (
+    EditError,
+    add_action,
+    add_strike,
+    apply,
+    remove_action,
+    remove_strike,
+    set_words,
+    update_strike,
+)
+from widget.i18n import LANGUAGES
+from widget.model import ActionKind, Kind, Outcome, Status
 from widget.strikes import StrikesFileError, load_file, printable, quoted
 from widget.sync import SyncBusy, publish_strikes
 
@@ -227,3 +237,52 @@ def remove(ctx: click.Context, slug: str, day: dt.datetime | None, dry_run: bool
     """Take a strike off the list, leaving a tombstone so embeds say "no longer listed"."""
     when = _today(ctx, slug, day)
     _run(ctx, lambda text: remove_strike(text, slug, when), dry_run, no_publish, "removed")
+
+
+@strike.command("add-action")
+@click.argument("slug")
+@click.option("--kind", required=True, type=click.Choice([k.value for k in ActionKind]))
+@click.option("--label", required=True, help="What the link says (1 to 80 characters).")
+@click.option("--url", required=True, help="Where it leads (https).")
+@_with(_COMMON)
+@click.pass_context
+def add_action_command(ctx: click.Context, slug: str, kind: str, label: str, url: str,
+                       dry_run: bool, no_publish: bool) -> None:
+    """Add a call to action (petition, letter, contact, donate, event) after the others."""
+    _run(ctx, lambda text: add_action(text, slug, kind, label, url), dry_run, no_publish,
+         "action added")
+
+
+@strike.command("remove-action")
+@click.argument("slug")
+@click.argument("number", type=click.IntRange(1))
+@_with(_COMMON)
+@click.pass_context
+def remove_action_command(ctx: click.Context, slug: str, number: int, dry_run: bool,
+                          no_publish: bool) -> None:
+    """Remove the strike's action NUMBER (1: the first), with its label in every language."""
+    _run(ctx, lambda text: remove_action(text, slug, number), dry_run, no_publish,
+         "action removed")
+
+
+@strike.command()
+@click.argument("slug")
+@click.argument("lang", type=click.Choice([code for code in LANGUAGES]))
+@click.option("--name", help="The name, when this language writes it differently.")
+@click.option("--place", help="The place in this language.")
+@click.option("--demand", "demands", multiple=True,
+              help="A demand in this language (repeat: as many as the strike's).")
+@click.option("--summary", help="The summary in this language.")
+@click.option("--action-label", "actions", multiple=True,
+              help="An action's label in this language (repeat: one per action, in order).")
+@click.option("--unset", multiple=True, help="Remove a field of this language's words.")
+@_with(_COMMON)
+@click.pass_context
+def words(ctx: click.Context, slug: str, lang: str, dry_run: bool, no_publish: bool,
+          unset: tuple[str, ...], **values: Any) -> None:
+    """Set the strike's words in another language ([strike.SLUG.LANG])."""
+    fields = _fields(values)
+    if not fields and not unset:
+        raise click.UsageError("nothing to change: give at least one field option or --unset")
+    _run(ctx, lambda text: set_words(text, slug, lang, fields, tuple(unset)), dry_run,
+         no_publish, f"words in {lang} set")

@@ -27,6 +27,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from widget.strikes import (
     FIELDS,
+    TEXT_FIELDS,
     Reading,
     TableSpan,
     parse_file,
@@ -260,3 +261,91 @@ def _new_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def _strike_table(reading: Reading, slug: str) -> MutableMapping[str, Any]:
+    table = _lookup(reading, "strike", slug)
+    if not isinstance(table, MutableMapping):
+        raise EditError(f"no strike {quoted(slug)} in the file")
+    return table
+
+
+def _dumped(text: str, reading: Reading, slug: str, change: Callable[[], None]) -> str:
+    try:
+        change()
+        after = tomlkit.dumps(reading.document)
+    except (TOMLKitError, ValueError, TypeError) as exc:
+        raise EditError(f"strike {quoted(slug)} cannot be edited here ({exc}); "
+                        f"edit it by hand") from exc
+    return _keep_endings(text, after)
+
+
+def add_action(text: str, slug: str, kind: str, label: str, url: str) -> str:
+    """A call to action after the strike's others ([[strike.SLUG.actions]])."""
+    _, reading = read(text)
+    table = _strike_table(reading, slug)
+
+    def change() -> None:
+        action = tomlkit.table()
+        for key, value in (("kind", kind), ("label", label), ("url", url)):
+            action.add(key, value)
+        if "actions" in table:
+            table["actions"].append(action)
+        else:
+            actions = tomlkit.aot()
+            actions.append(action)
+            table["actions"] = actions
+
+    return _dumped(text, reading, slug, change)
+
+
+def remove_action(text: str, slug: str, number: int) -> str:
+    """Take off the strike's action `number` (1: the first) and its label in every
+    language, so the labels stay in step."""
+    _, reading = read(text)
+    table = _strike_table(reading, slug)
+    actions = table.get("actions")
+    count = len(actions) if isinstance(actions, list) else 0
+    if not 1 <= number <= count:
+        raise EditError(f"strike {quoted(slug)} has {count} action"
+                        f"{'' if count == 1 else 's'}; there is no action {number}")
+
+    def change() -> None:
+        del table["actions"][number - 1]
+        if not table["actions"]:
+            del table["actions"]
+        for value in table.values():
+            labels = value.get("actions") if isinstance(value, MutableMapping) else None
+            if isinstance(labels, list) and len(labels) >= number:
+                del labels[number - 1]
+                if not labels:
+                    del value["actions"]
+
+    return _dumped(text, reading, slug, change)
+
+
+def set_words(text: str, slug: str, lang: str, fields: Mapping[str, Any],
+              unset: tuple[str, ...] = ()) -> str:
+    """The strike's words in `lang` ([strike.SLUG.LANG]): set `fields`, drop `unset`."""
+    unknown = sorted((set(fields) | set(unset)) - set(TEXT_FIELDS))
+    if unknown:
+        raise EditError(f"unknown field: {', '.join(quoted(k) for k in unknown)} "
+                        f"(known: {', '.join(TEXT_FIELDS)})")
+    _, reading = read(text)
+    table = _strike_table(reading, slug)
+
+    def change() -> None:
+        if lang not in table:
+            table[lang] = tomlkit.table()
+        words = table[lang]
+        for key in TEXT_FIELDS:
+            if key in fields:
+                value = fields[key]
+                words[key] = list(value) if isinstance(value, tuple) else value
+        for key in unset:
+            if key in words:
+                del words[key]
+        if not words:
+            del table[lang]
+
+    return _dumped(text, reading, slug, change)
