@@ -67,7 +67,7 @@ def test_strike_counter_page(client: falcon.testing.TestClient, clock: Clock) ->
                      rf'data-as-of="2025-07-24" data-next="{midnights}" data-then="reload" '
                      rf'data-tz="Europe/Paris" data-end="" '
                      rf'data-numbering="latn">{day}</time> of the indefinite hunger strike', html)
-    assert "Demand:</span> <span>Her right to residence" in html
+    assert 'Demand:</span> <span dir="auto">Her right to residence' in html
     assert 'Since <time datetime="2025-03-03">March 3, 2025</time>' in html
     assert "Last confirmed" not in html  # confirmed 11 days before the clock
 

@@ -308,14 +308,17 @@ def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict
         "dates": _dates(strike, count, since, lang),
         "place": strike.place,
         "country": i18n.country_name(strike.country, lang),
+        "separator": phrases.list_separator(lang),  # between the place and the country
         "since": since,
         "ended": _date(strike.end_date, lang) if strike.end_date else "",
         "demand": strike.demands[0] if strike.demands else "",
         "participants": strike.participants or 0,
         "unconfirmed": _date(unconfirmed, lang) if unconfirmed else "",
         "more": _more_link(strike, site),
-        # The editor's texts keep their language; screen readers need to know it.
-        "text_lang": Markup(' lang="{}" dir="auto"').format(site.content_lang)
-        if site.content_lang != lang else "",
+        # The attributes of the editor's texts (name, place, demand): isolated, in
+        # whatever script they are written (dir="auto"), and in their language when it is
+        # not the interface's, for screen readers.
+        "text_attrs": Markup(' dir="auto" lang="{}"').format(site.content_lang)
+        if site.content_lang != lang else Markup(' dir="auto"'),
         "changes_at": "" if count.frozen else iso(now),
     }

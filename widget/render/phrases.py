@@ -1,4 +1,5 @@
-"""Where a strike stands, in words: one table per kind and one per ending, and its dates.
+"""Where a strike stands, in words: one table per kind and one per ending, its dates,
+and the separator of a list ("place, country") in each language.
 
 The embed pages' headline (widget.render.html, shown by templates/_strike.html), the
 badge's message (widget.render.badge.text) and the strike events feed
@@ -171,6 +172,22 @@ def ending(strike: Strike) -> Ending | None:
 def announced(t: Catalogue) -> str:
     """The headline of a strike whose start date has not come: date = that date."""
     return t.gettext("Hunger strike announced to start on %(date)s")
+
+
+# --- lists -----------------------------------------------------------------------------
+
+# The separator between the items of a short list ("Saint-Denis, France"), where the
+# language's is not the Latin comma. CLDR (babel.lists) has no such separator to give:
+# its Arabic lists join with "و" ("and"), its Sorani ones with a Latin comma; so it is
+# written here, once per language. The Arabic comma (U+060C) is also Persian's, Sorani's
+# and Urdu's.
+LIST_SEPARATORS: dict[str, str] = {"ar": "\u060c ", "fa": "\u060c ", "ckb": "\u060c ",
+                                   "ur": "\u060c "}
+
+
+def list_separator(lang: str) -> str:
+    """What separates two items of a list in `lang` (a language code, "ar", "pt_BR")."""
+    return LIST_SEPARATORS.get(lang.replace("-", "_").split("_")[0], ", ")
 
 
 # --- dates -----------------------------------------------------------------------------
