@@ -9,7 +9,7 @@ from pathlib import Path
 import falcon.testing
 import pytest
 
-from tests.conftest import assert_problem
+from tests.conftest import assert_problem, copy_demo
 from tests.test_strikes_file import GOOD, errors
 from widget.model import ActionKind
 from widget.store import Store
@@ -101,11 +101,57 @@ def test_the_store_keeps_them(tmp_path: Path) -> None:
     assert store.read_all()[2] == strikes
 
 
+WORDS = """
+[[strike.zehra-kurtay.actions]]
+kind = "petition"
+label = "Sign the petition"
+url = "https://petition.example/zehra"
+
+[strike.zehra-kurtay.tr]
+place = "Porte de Strasbourg'daki direniş çadırı"
+demands = ["Siyasi mülteci olarak oturma hakkı"]
+actions = ["Dilekçeyi imzalayın"]
+"""
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path) -> Path:
+    """The demo, with Turkish words and an action for Zehra Kurtay's strike."""
+    folder = copy_demo(tmp_path / "demo")
+    strikes = folder / "strikes.toml"
+    text = strikes.read_text()
+    at = text.index("[strike.ali-hasan-akgul]")
+    strikes.write_text(text[:at] + WORDS.lstrip() + "\n" + text[at:])
+    return folder
+
+
 def test_the_api_gives_every_language_and_honours_lang(
-        client: falcon.testing.TestClient, demo_dir: Path) -> None:
-    one = client.simulate_get("/api/v1/strikes/zehra-kurtay").json
-    assert one["lang"] is None and one["actions"] == [] and one["texts"] == {}
-    assert_problem(client.simulate_get("/api/v1/strikes/zehra-kurtay",
-                                       params={"lang": "xx"}), 400, "lang")
-    assert client.simulate_get("/api/v1/strikes", params={"lang": "tr"}).json["strikes"][0][
-        "lang"] == "tr"
+        client: falcon.testing.TestClient) -> None:
+    url = "/api/v1/strikes/zehra-kurtay"
+    plain = client.simulate_get(url).json
+    assert plain["lang"] is None and plain["place"].startswith("Resistance tent")
+    assert plain["actions"] == [{"kind": "petition", "label": "Sign the petition",
+                                 "url": "https://petition.example/zehra"}]
+    assert plain["texts"] == {"tr": {"place": "Porte de Strasbourg'daki direniş çadırı",
+                                     "demands": ["Siyasi mülteci olarak oturma hakkı"],
+                                     "actions": ["Dilekçeyi imzalayın"]}}
+    tr = client.simulate_get(url, params={"lang": "tr"}).json
+    assert tr["lang"] == "tr" and tr["place"] == "Porte de Strasbourg'daki direniş çadırı"
+    assert tr["name"] == "Zehra Kurtay" and tr["actions"][0]["label"] == "Dilekçeyi imzalayın"
+    assert tr["texts"] == plain["texts"]
+    de = client.simulate_get(url, params={"lang": "de"}).json  # none given: the original
+    assert de["place"] == plain["place"] and de["demands"] == plain["demands"]
+    listed = client.simulate_get("/api/v1/strikes", params={"lang": "tr"}).json["strikes"]
+    assert listed[0]["place"] == tr["place"]
+    assert_problem(client.simulate_get(url, params={"lang": "xx"}), 400, "lang")
+
+
+def test_the_widget_shows_the_readers_words_and_marks_the_original(
+        client: falcon.testing.TestClient) -> None:
+    tr = client.simulate_get("/embed/strike/zehra-kurtay", params={"lang": "tr"}).text
+    assert '<span dir="auto">Porte de Strasbourg&#39;daki direniş çadırı</span>' in tr
+    assert '<span dir="auto">Siyasi mülteci olarak oturma hakkı</span>' in tr
+    # The name is not given in Turkish: the original, in its own language.
+    assert '<span dir="auto" lang="en">Zehra Kurtay</span>' in tr
+    de = client.simulate_get("/embed/strike/zehra-kurtay", params={"lang": "de"}).text
+    assert '<span dir="auto" lang="en">Resistance tent' in de

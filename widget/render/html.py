@@ -291,9 +291,20 @@ def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict
     # The headline of an unverified strike already says when it was last confirmed.
     unconfirmed = (count.unconfirmed_since
                    if count.state in (DayState.UNCONFIRMED, DayState.START_UNKNOWN) else None)
+    words = strike.words(lang)
+
+    # The attributes of the strike's words (name, place, demand): isolated, in whatever
+    # script they are written (dir="auto"), and in their language when it is not the
+    # interface's (the original where the strikes file has none in it), for screen readers.
+    def attrs(translated: bool) -> Markup:
+        if translated or site.content_lang == lang:
+            return Markup(' dir="auto"')
+        return Markup(' dir="auto" lang="{}"').format(site.content_lang)
+
     return {
         "slug": strike.slug,
-        "name": strike.name,
+        "name": words.name,
+        "name_attrs": attrs(words.name_translated),
         "state": _card_state(strike, count),
         "day_state": count.state.value,
         "start_known": strike.start_known,
@@ -306,19 +317,20 @@ def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict
         "counter": counter,
         "headline": _headline(strike, count, counter, since, lang),
         "dates": _dates(strike, count, since, lang),
-        "place": strike.place,
+        "place": words.place,
+        "place_attrs": attrs(words.place_translated),
         "country": i18n.country_name(strike.country, lang),
         "separator": phrases.list_separator(lang),  # between the place and the country
         "since": since,
         "ended": _date(strike.end_date, lang) if strike.end_date else "",
-        "demand": strike.demands[0] if strike.demands else "",
+        "demand": words.demands[0] if words.demands else "",
+        "demand_attrs": attrs(words.demands_translated),
+        "summary": words.summary,
+        "summary_attrs": attrs(words.summary_translated),
+        "actions": words.actions,
+        "actions_attrs": attrs(words.actions_translated),
         "participants": strike.participants or 0,
         "unconfirmed": _date(unconfirmed, lang) if unconfirmed else "",
         "more": _more_link(strike, site),
-        # The attributes of the editor's texts (name, place, demand): isolated, in
-        # whatever script they are written (dir="auto"), and in their language when it is
-        # not the interface's, for screen readers.
-        "text_attrs": Markup(' dir="auto" lang="{}"').format(site.content_lang)
-        if site.content_lang != lang else Markup(' dir="auto"'),
         "changes_at": "" if count.frozen else iso(now),
     }
