@@ -123,15 +123,15 @@ EXPECTED = {
     13: ("confirmed", 146, "Day <time {}>146</time> of the indefinite hunger strike",
          "Zehra Kurtay: hunger strike, day 146", ONGOING),
     14: ("unconfirmed", 147, "Day <time {}>147</time> of the indefinite hunger strike",
-         "Zehra Kurtay: hunger strike, day 147, last confirmed Jul 13, 2025", ONGOING),
+         "Zehra Kurtay: hunger strike, day 147, last confirmed 13 Jul 2025", ONGOING),
     44: ("unconfirmed", 177, "Day <time {}>177</time> of the indefinite hunger strike",
-         "Zehra Kurtay: hunger strike, day 177, last confirmed Jul 13, 2025", ONGOING),
+         "Zehra Kurtay: hunger strike, day 177, last confirmed 13 Jul 2025", ONGOING),
     45: ("unverified", None, 'Day <span class="sw-n">133</span> of the indefinite hunger strike '
-         'when last confirmed on <time datetime="2025-07-13">July 13, 2025</time>',
-         "Zehra Kurtay: hunger strike, day 133 when last confirmed Jul 13, 2025", UNVERIFIED),
+         'when last confirmed on <time datetime="2025-07-13">13 July 2025</time>',
+         "Zehra Kurtay: hunger strike, day 133 when last confirmed 13 Jul 2025", UNVERIFIED),
     500: ("unverified", None, 'Day <span class="sw-n">133</span> of the indefinite hunger '
-          'strike when last confirmed on <time datetime="2025-07-13">July 13, 2025</time>',
-          "Zehra Kurtay: hunger strike, day 133 when last confirmed Jul 13, 2025", UNVERIFIED),
+          'strike when last confirmed on <time datetime="2025-07-13">13 July 2025</time>',
+          "Zehra Kurtay: hunger strike, day 133 when last confirmed 13 Jul 2025", UNVERIFIED),
 }
 
 
@@ -166,18 +166,18 @@ def test_the_embed_page_says_it(app: App, days: int) -> None:
     if "<time {}>" in told:
         pattern = re.escape(told).replace(re.escape("<time {}>"), r'<time class="sw-n"[^>]*>')
         assert re.fullmatch(pattern, said), said
-        assert 'Since <time datetime="2025-03-03">March 3, 2025</time>' in card
+        assert 'Since <time datetime="2025-03-03">3 March 2025</time>' in card
     else:
         assert said == told
         # A number of the past: nothing the page would move on at midnight.
         assert 'class="sw-n"' not in card.replace('<span class="sw-n">133</span>', "")
-        assert 'Began on <time datetime="2025-03-03">March 3, 2025</time>' in card
+        assert 'Began on <time datetime="2025-03-03">3 March 2025</time>' in card
         assert "Since" not in card
     card_class = re.search(r'<article class="([^"]+)"', card).group(1)  # type: ignore[union-attr]
     assert card_class == ("sw-strike sw-unverified" if state == "unverified"
                           else "sw-strike sw-ongoing")
     assert f'data-day-state="{state}"' in card
-    note = 'Last confirmed on <time datetime="2025-07-13">July 13, 2025</time>'
+    note = 'Last confirmed on <time datetime="2025-07-13">13 July 2025</time>'
     assert (note in card) is (state == "unconfirmed")
 
 
@@ -198,7 +198,7 @@ def test_the_badge_says_it(app: App, days: int) -> None:
 @pytest.mark.parametrize("days", sorted(EXPECTED))
 def test_the_feed_says_when_the_count_stopped(app: App, days: int) -> None:
     app.clock.now = noon(days)
-    lapsed = "Zehra Kurtay: hunger strike not confirmed since July 13, 2025 (day 133)"
+    lapsed = "Zehra Kurtay: hunger strike not confirmed since 13 July 2025 (day 133)"
     titles = [t for t in feed_titles(app) if t.startswith("Zehra Kurtay")]
     assert titles == ([lapsed] if days >= 45 else []) + [
         "Zehra Kurtay: hunger strike confirmed ongoing, day 133",
@@ -228,7 +228,7 @@ def test_the_feed_expires_when_the_count_stops(app: App) -> None:
     assert max_age(app.client.simulate_get("/feeds/strikes.atom")) == 60
     app.clock.now += dt.timedelta(minutes=1)
     assert feed_titles(app)[0] == (
-        "Zehra Kurtay: hunger strike not confirmed since July 13, 2025 (day 133)")
+        "Zehra Kurtay: hunger strike not confirmed since 13 July 2025 (day 133)")
 
 
 # --- a strike whose start no source gives ------------------------------------------------
@@ -236,14 +236,14 @@ def test_the_feed_expires_when_the_count_stops(app: App) -> None:
 
 @pytest.mark.parametrize("days, state, told, badge", [
     (0, "start-unknown", "Indefinite hunger strike, reported since "
-     '<time datetime="2025-07-15">July 15, 2025</time>',
-     "Eight prisoners: hunger strike, reported since Jul 15, 2025"),
+     '<time datetime="2025-07-15">15 July 2025</time>',
+     "Eight prisoners: hunger strike, reported since 15 Jul 2025"),
     (14, "start-unknown", "Indefinite hunger strike, reported since "
-     '<time datetime="2025-07-15">July 15, 2025</time>',
-     "Eight prisoners: hunger strike, reported since Jul 15, 2025, last confirmed Jul 15, 2025"),
+     '<time datetime="2025-07-15">15 July 2025</time>',
+     "Eight prisoners: hunger strike, reported since 15 Jul 2025, last confirmed 15 Jul 2025"),
     (45, "unverified", "Indefinite hunger strike, last confirmed on "
-     '<time datetime="2025-07-15">July 15, 2025</time>',
-     "Eight prisoners: hunger strike, last confirmed Jul 15, 2025"),
+     '<time datetime="2025-07-15">15 July 2025</time>',
+     "Eight prisoners: hunger strike, last confirmed 15 Jul 2025"),
 ])
 def test_an_unknown_start_has_no_number_anywhere(app: App, days: int, state: str, told: str,
                                                  badge: str) -> None:
@@ -279,7 +279,7 @@ def test_an_ended_strike_with_an_unknown_start() -> None:
     now = noon(30)
     count = day_count(s, now)
     assert (count.state, count.day, count.frozen) == (DayState.FINAL, None, True)
-    assert strike_text(s, now, "en").spoken == "N: won, Jul 20, 2025"
+    assert strike_text(s, now, "en").spoken == "N: won, 20 Jul 2025"
     from widget.render import feeds
     assert [feeds.event_title(e) for e in feeds.events_of(s)] == [
         "N: hunger strike reported ongoing", "N: hunger strike confirmed ongoing",
@@ -300,7 +300,7 @@ def test_the_configs_settings_reach_every_form(make_app: Callable[..., App]) -> 
         spoken = label(app.client.simulate_get("/badge/strike/zehra-kurtay.svg").content)
         assert ("last confirmed" in spoken) is (days >= 7), spoken
         assert ("when last confirmed" in spoken) is (days >= 20), spoken
-        lapsed = any("not confirmed since July 13" in t for t in feed_titles(app))
+        lapsed = any("not confirmed since 13 July" in t for t in feed_titles(app))
         assert lapsed is (days >= 20), days
 
 
@@ -356,8 +356,8 @@ def test_no_form_shows_a_day_below_one() -> None:
 
 
 @pytest.mark.parametrize("lang, feb_jul, same_month, years", [
-    ("en", "February 18 – July 11, 2025", "February 18 – 28, 2025",
-     "February 18, 2025 – January 3, 2026"),
+    ("en", "18 February – 11 July 2025", "18 – 28 February 2025",
+     "18 February 2025 – 3 January 2026"),
     ("fr", "18 février – 11 juillet 2025", "18–28 février 2025",
      "18 février 2025 – 3 janvier 2026"),
     ("de", "18. Februar – 11. Juli 2025", "18.–28. Februar 2025",
@@ -402,12 +402,12 @@ outcome = "ended-without-result"
 """)
     app.clock.now = noon(100)
     card = page(app, "one-day")
-    assert '<p class="sw-dates">On <time datetime="2025-09-01">September 1, 2025</time></p>' \
+    assert '<p class="sw-dates">On <time datetime="2025-09-01">1 September 2025</time></p>' \
         in card
     assert "From" not in card and "–" not in card
     summary = feedparser.parse(app.client.simulate_get("/feeds/strikes.atom").content).entries
     ended = next(e for e in summary if e.id.endswith("one-day/ended"))
-    assert "Solidarity hunger strike, on September 1, 2025 (1 day)." in ended.summary
+    assert "Solidarity hunger strike, on 1 September 2025 (1 day)." in ended.summary
 
 
 def test_an_ended_strikes_range_in_french(make_app: Callable[..., App]) -> None:

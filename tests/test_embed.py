@@ -68,7 +68,7 @@ def test_strike_counter_page(client: falcon.testing.TestClient, clock: Clock) ->
                      rf'data-tz="Europe/Paris" data-end="" '
                      rf'data-numbering="latn">{day}</time> of the indefinite hunger strike', html)
     assert 'Demand:</span> <span dir="auto">Her right to residence' in html
-    assert 'Since <time datetime="2025-03-03">March 3, 2025</time>' in html
+    assert 'Since <time datetime="2025-03-03">3 March 2025</time>' in html
     assert "Last confirmed" not in html  # confirmed 11 days before the clock
 
 
@@ -76,7 +76,7 @@ def test_unconfirmed_strike_says_when_it_was_last_confirmed(client: falcon.testi
                                                             clock: Clock) -> None:
     clock.now += dt.timedelta(days=30)
     html = client.simulate_get("/embed/strike/zehra-kurtay").text
-    assert 'Last confirmed on <time datetime="2025-07-13">July 13, 2025</time>' in html
+    assert 'Last confirmed on <time datetime="2025-07-13">13 July 2025</time>' in html
 
 
 def test_ended_strike_says_how_it_ended(client: falcon.testing.TestClient) -> None:
@@ -84,7 +84,7 @@ def test_ended_strike_says_how_it_ended(client: falcon.testing.TestClient) -> No
     assert re.search(r'Released after <time class="sw-n"[^>]*data-end="2025-07-11"[^>]*>144'
                      r"</time> days of hunger strike", html)
     # A range as the language writes it (CLDR's interval formats, months in full).
-    assert '<span class="sw-range">February 18\u2009–\u2009July 11, 2025</span>' in html
+    assert '<span class="sw-range">18 February\u2009–\u200911 July 2025</span>' in html
 
 
 def test_removed_strike_is_a_calm_notice(client: falcon.testing.TestClient) -> None:

@@ -302,7 +302,7 @@ def test_strike_events_of_the_demo(client: falcon.testing.TestClient) -> None:
     assert "Demands: Her right to residence in France as a political refugee." in zehra.summary
     assert [t.term for t in zehra.tags] == ["confirmed"]
     ended = parsed.entries[2]
-    assert "February 18\u2009–\u2009July 11, 2025 (144 days)" in ended.summary
+    assert "18 February\u2009–\u200911 July 2025 (144 days)" in ended.summary
     assert "8 people on hunger strike." in parsed.entries[0].summary
 
 
@@ -357,8 +357,8 @@ def test_strike_events_do_not_depend_on_today(client: falcon.testing.TestClient,
     titles = [e.title for e in atom(client, "/feeds/strikes.atom").entries]
     assert titles[:2] == [
         "Eight political prisoners, among them Fikret Akar: hunger strike not confirmed since "
-        "July 15, 2025 (day 148)",
-        "Zehra Kurtay: hunger strike not confirmed since July 13, 2025 (day 133)"]
+        "15 July 2025 (day 148)",
+        "Zehra Kurtay: hunger strike not confirmed since 13 July 2025 (day 133)"]
     assert titles[2:] == [title for title, _, _ in DEMO_EVENTS]
 
 
@@ -389,7 +389,7 @@ status = "announced"
         (event,) = atom(client, "/feeds/strikes.atom").entries
         assert event.title == "Soon: hunger strike started"
         assert event.updated == "2025-07-26T00:00:00+05:30"
-        assert event.summary.startswith("Time-limited hunger strike, since July 26, 2025.")
+        assert event.summary.startswith("Time-limited hunger strike, since 26 July 2025.")
         result = client.simulate_get("/feeds/strikes.atom")
         assert "max-age=300," in result.headers["cache-control"]
 

@@ -41,6 +41,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/feeds/posts.json": (PROBLEM, ""),
     "/feeds/strikes.atom": (PROBLEM, ""),
     "/oembed": (PROBLEM, "url=" + quote(BASE + "/embed/news", safe="")),
+    "/go": (PROBLEM, "to=" + quote("https://is4pp.example/", safe="")),
     "/api/v1/posts": (PROBLEM, ""),
     "/api/v1/strikes": (PROBLEM, ""),
     "/api/v1/strikes/{slug}": (PROBLEM, ""),
@@ -53,7 +54,7 @@ FIELDS = {"slug": "zehra-kurtay", "name": "x"}
 # Every parameter any route knows, and a few no route knows.
 NAMES = ("ui", "widget", "strike", "style", "width", "height", "theme", "accent", "lang",
          "layout", "background", "header", "limit", "images", "category", "status",
-         "country", "cursor", "tag", "url", "maxwidth", "maxheight", "format",
+         "country", "cursor", "tag", "url", "maxwidth", "maxheight", "format", "to", "fit",
          "x[", "%5B", "%ff", "%00", "a%00b")
 # Already percent-encoded, as they would arrive.
 VALUES = (

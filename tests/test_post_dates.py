@@ -58,8 +58,8 @@ def test_the_wordpress_sites_timezone_gives_the_date_trap_its_day(
         wordpress: WordPress, make_config: MakeConfig, clock: Clock) -> None:  # noqa: F811
     config = make_config([SourceConfig("wp", "wordpress", wordpress.url, "en")])
     client = client_for(config, clock)
-    assert trap_date(client) == ("2025-07-14T00:30:00+02:00", "Jul 14, 2025")
-    assert trap_date(client, "de")[1] == "14.07.2025"
+    assert trap_date(client) == ("2025-07-14T00:30:00+02:00", "14 July 2025")
+    assert trap_date(client, "de")[1] == "14. Juli 2025"
     entry = trap_entry(client)
     assert entry.published == entry.updated == "2025-07-14T00:30:00+02:00"
     post = trap_json(client)
@@ -74,11 +74,11 @@ def test_the_wordpress_sites_timezone_gives_the_date_trap_its_day(
 @pytest.mark.server
 @pytest.mark.parametrize("kind, path, setting, shown", [
     # A feed does not say the site's timezone: UTC, unless the setting names one.
-    ("feed", "/feed/", "", ("2025-07-13T22:30:00Z", "Jul 13, 2025")),
-    ("feed", "/feed/", "Europe/Berlin", ("2025-07-14T00:30:00+02:00", "Jul 14, 2025")),
+    ("feed", "/feed/", "", ("2025-07-13T22:30:00Z", "13 July 2025")),
+    ("feed", "/feed/", "Europe/Berlin", ("2025-07-14T00:30:00+02:00", "14 July 2025")),
     # The setting goes before what the site says.
-    ("wordpress", "", "America/New_York", ("2025-07-13T18:30:00-04:00", "Jul 13, 2025")),
-    ("wordpress", "", "Europe/Berlin", ("2025-07-14T00:30:00+02:00", "Jul 14, 2025")),
+    ("wordpress", "", "America/New_York", ("2025-07-13T18:30:00-04:00", "13 July 2025")),
+    ("wordpress", "", "Europe/Berlin", ("2025-07-14T00:30:00+02:00", "14 July 2025")),
 ])
 def test_the_timezone_setting(wordpress: WordPress, make_config: MakeConfig,  # noqa: F811
                               clock: Clock, kind: str, path: str, setting: str,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +34,7 @@ class Language:
     numbering: str  # CLDR numbering system used for numbers, also by the browser
 
 
+@cache
 def _language(code: str) -> Language:
     locale = Locale.parse(code)
     name = (locale.get_display_name(locale) or code)
@@ -41,7 +43,8 @@ def _language(code: str) -> Language:
 
 
 LANGUAGES: dict[str, Language] = {
-    code: _language(code) for code in ("en", "tr", "fr", "de", "es", "it", "ku", "ar")
+    code: _language(code) for code in ("en", "tr", "fr", "de", "es", "it", "ku", "ckb", "ar",
+                                       "fa", "ru", "pt")
 }
 DEFAULT_LANGUAGE = "en"
 
@@ -66,16 +69,53 @@ def translations(code: str) -> gettext.NullTranslations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
+# The digits of the numbering systems CLDR gives the interface languages that do not
+# write Latin digits (Babel formats with Latin digits whatever the numbering system).
+_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+_TO_DIGITS = {system: str.maketrans("0123456789", digits) for system, digits in _DIGITS.items()}
+
+
+def digits(text: str, code: str) -> str:
+    """`text` with the digits the readers of `code` write (Persian ۱۲۳, Sorani ١٢٣)."""
+    table = _TO_DIGITS.get(_language(code).numbering)
+    return text.translate(table) if table else text
+
+
 def number(value: int, code: str) -> str:
-    return format_decimal(value, locale=code, numbering_system="default")
+    return digits(format_decimal(value, locale=formatting(code), numbering_system="default"),
+                  code)
+
+
+# Dates and numbers are written as the readers of each language write them: the English
+# interface is British in its words ("organisation", "colour"), so in its dates too
+# ("3 March 2025", not "March 3, 2025").
+FORMATS = {"en": "en_GB"}
+
+
+def formatting(code: str) -> str:
+    """The CLDR locale whose date and number formats a language's interface uses."""
+    return FORMATS.get(code, code)
+
+
+# The first of a month as an ordinal, where CLDR writes a plain "1": "le 1er novembre",
+# "il 1º marzo".
+_FIRST = {"fr": "1er", "it": "1º"}
+
+
+def first_of_month(text: str, value: dt.date, code: str) -> str:
+    if code in _FIRST and value.day == 1:
+        return re.sub(r"(?<!\d)1(?=[\s\u00a0\u202f–-])", _FIRST[code], text, count=1)
+    return text
 
 
 def long_date(value: dt.date, code: str) -> str:
-    return format_date(value, "long", locale=code)
+    return digits(first_of_month(format_date(value, "long", locale=formatting(code)), value,
+                                 code), code)
 
 
 def medium_date(value: dt.date, code: str) -> str:
-    return format_date(value, "medium", locale=code)
+    return digits(first_of_month(format_date(value, "medium", locale=formatting(code)), value,
+                                 code), code)
 
 
 def country_name(country: str, code: str) -> str:

@@ -157,7 +157,7 @@ def post_view(post: Post, lang: str, timezone: str = "UTC") -> dict[str, Any]:
         "url": post.url,
         "excerpt": post.excerpt,
         "published": instant,
-        "date": i18n.medium_date(local.date(), lang),
+        "date": i18n.long_date(local.date(), lang),  # as the counter writes dates
         # Post texts stay in their own language: mark it when it is not the interface's.
         "lang": post.lang if post.lang and post.lang != lang else None,
         "thumb": post.image.local if post.image and post.image.local else None,
@@ -175,7 +175,7 @@ def _same_words(a: DayCount, b: DayCount) -> bool:
 
 
 def _next_instants(strike: Strike, count: DayCount, now: dt.datetime,
-                   rule: ConfirmationRule) -> tuple[list[dt.datetime], str]:
+                   rule: ConfirmationRule, lang: str) -> tuple[list[dt.datetime], str]:
     """The coming instants at which the shown number grows by one (the strike's local
     midnights, from the server's tzdata), the last of which is "reload": the words
     change then, or the list ends; the page asks the server again. "count" only with no
@@ -192,7 +192,8 @@ def _next_instants(strike: Strike, count: DayCount, now: dt.datetime,
     for k in range(1, _AHEAD + 2):
         at = next_local_midnight(strike.timezone, at)
         later = day_count(strike, at, rule)
-        if k > _AHEAD or later.day != count.day + k or not _same_words(later, count):
+        if k > _AHEAD or later.day != count.day + k or not _same_words(later, count) \
+                or phrases.day_words_differ(lang, count.day, later.day):
             # The words change, or the list ends (a page open for over a week): the page
             # asks the server again then, rather than trusting the browser's zone data.
             return [*instants, at], "reload"
@@ -206,14 +207,15 @@ def _counter(strike: Strike, count: DayCount, lang: str, now: dt.datetime,
     number = count.day if count.day is not None else 0
     end = strike.stopped_on.isoformat() if strike.stopped_on else ""
     numbering = i18n.LANGUAGES[lang].numbering
-    instants, then = _next_instants(strike, count, now, rule)
+    instants, then = _next_instants(strike, count, now, rule, lang)
     return Markup(
         '<time class="sw-n" datetime="{as_of}" data-n="{n}" data-as-of="{as_of}" '
         'data-next="{next}" data-then="{then}" data-tz="{tz}" data-end="{end}" '
         'data-numbering="{numbering}"{hidden}>{shown}</time>'
     ).format(hidden=Markup(" hidden") if count.day is None else "",
              as_of=count.as_of.isoformat(), n=number, next=" ".join(iso(t) for t in instants),
-             then=then, tz=strike.timezone, end=end, numbering=numbering, shown=number)
+             then=then, tz=strike.timezone, end=end, numbering=numbering,
+             shown=i18n.digits(str(number), lang))
 
 
 def _date(value: dt.date, lang: str) -> Markup:
@@ -238,7 +240,8 @@ def _headline(strike: Strike, count: DayCount, counter: Markup, since: Markup,
     if count.state is DayState.FINAL and end is not None:
         if count.day is None:  # no count to tell (the start is unknown)
             return Markup(end.uncounted(t))
-        return Markup(end.headline(t, count.day)) % {"n": counter}
+        return Markup(phrases.for_day(end.headline(t, count.day), lang, count.day)) % {
+            "n": counter}
     if count.state is DayState.ANNOUNCED:
         return Markup(phrases.announced(t)) % {"date": since}
     if count.state is DayState.UNVERIFIED:
@@ -247,10 +250,11 @@ def _headline(strike: Strike, count: DayCount, counter: Markup, since: Markup,
             return Markup(kind.reported_unverified(t)) % {"date": confirmed}
         # A number of the past: not a counter the page moves on.
         then = Markup('<span class="sw-n">{}</span>').format(count.confirmed_day)
-        return Markup(kind.unverified(t)) % {"n": then, "date": confirmed}
+        text = phrases.for_day(kind.unverified(t), lang, count.confirmed_day)
+        return Markup(text) % {"n": then, "date": confirmed}
     if count.state is DayState.START_UNKNOWN:
         return Markup(kind.reported(t)) % {"date": since}
-    return Markup(kind.headline(t)) % {"n": counter}
+    return Markup(phrases.for_day(kind.headline(t), lang, count.day)) % {"n": counter}
 
 
 def _dates(strike: Strike, count: DayCount, since: Markup, lang: str) -> Markup:
@@ -315,8 +319,8 @@ def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict
         "counted": count.day is not None,
         "words_change": not count.frozen and count.state_until is not None,
         "counter": counter,
-        "headline": _headline(strike, count, counter, since, lang),
-        "dates": _dates(strike, count, since, lang),
+        "headline": Markup(phrases.elide(_headline(strike, count, counter, since, lang), lang)),
+        "dates": Markup(phrases.elide(_dates(strike, count, since, lang), lang)),
         "place": words.place,
         "place_attrs": attrs(words.place_translated),
         "country": i18n.country_name(strike.country, lang),

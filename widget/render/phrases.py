@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from babel import Locale
 from babel.dates import format_date, match_skeleton
 
+from widget import i18n
 from widget.model import Kind, Outcome, Status, Strike
 
 Catalogue = gettext.NullTranslations
@@ -190,6 +191,38 @@ def list_separator(lang: str) -> str:
     return LIST_SEPARATORS.get(lang.replace("-", "_").split("_")[0], ", ")
 
 
+# --- what a number or a date changes in the words around it ----------------------------
+
+# French writes day 1 as "1er jour", every other day as "2e jour": the catalogue has the
+# others' form ("%(n)se "), and day 1 gets the first's. The page asks the server again
+# when a count moves between the two (widget.render.html._next_instants).
+FIRST_ORDINAL = {"fr": ("%(n)se ", "%(n)ser ")}
+
+
+def for_day(text: str, lang: str, n: int | None) -> str:
+    """A catalogue text with a day number in it, for day `n`."""
+    pair = FIRST_ORDINAL.get(lang)
+    return text.replace(*pair) if pair is not None and n == 1 else text
+
+
+def day_words_differ(lang: str, a: int | None, b: int | None) -> bool:
+    return lang in FIRST_ORDINAL and (a == 1) != (b == 1)
+
+
+# Italian elides the article before a date that starts with a vowel sound: "dall'8 marzo",
+# "l'11 luglio" (but "dal 1º marzo", "il 3 marzo").
+# Dates only (<time datetime=…>, as html._date writes them), never a counter (class sw-n),
+# whose number the page moves on.
+_ELIDED = re.compile(r'\b([Dd]al|[Aa]l|[Nn]el|[Ii]l) ((?:<time datetime="[^"]*">)?)(8|11)(?!\d)')
+
+
+def elide(text: str, lang: str) -> str:
+    if lang != "it":
+        return text
+    return _ELIDED.sub(lambda m: {"il": "l", "Il": "L"}.get(m.group(1), m.group(1) + "l")
+                       + "'" + m.group(2) + m.group(3), text)
+
+
 # --- dates -----------------------------------------------------------------------------
 
 
@@ -211,8 +244,8 @@ def date_range(start: dt.date, end: dt.date, lang: str) -> str:
     formatted with Babel's own pattern formatting.
     """
     if start == end:
-        return format_date(start, "long", locale=lang)
-    locale = Locale.parse(lang)
+        return i18n.long_date(start, lang)
+    locale = Locale.parse(i18n.formatting(lang))
     formats = locale.interval_formats
     skeleton = "yMMMMd" if "yMMMMd" in formats else match_skeleton("yMMMMd", formats)
     # The greatest calendar field that differs picks the pattern (TR35's rule).
@@ -220,8 +253,7 @@ def date_range(start: dt.date, end: dt.date, lang: str) -> str:
     pieces = formats[skeleton].get(field) if skeleton else None
     if not pieces:
         fallback = str(formats.get(None) or "{0} – {1}")
-        return fallback.format(format_date(start, "long", locale=locale),
-                               format_date(end, "long", locale=locale))
+        return fallback.format(i18n.long_date(start, lang), i18n.long_date(end, lang))
     first, second = (_widen_months(p) for p in pieces)
-    return (format_date(start, first, locale=locale)
-            + format_date(end, second, locale=locale))
+    return i18n.digits(i18n.first_of_month(format_date(start, first, locale=locale), start, lang)
+                       + format_date(end, second, locale=locale), lang)
