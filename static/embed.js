@@ -156,10 +156,31 @@
       var a = /** @type {HTMLAnchorElement|null} */ (t && t.closest ? t.closest('a[href]') : null);
       if (!a || e.defaultPrevented || e.button !== 0) return;
       e.preventDefault();
-      var go = location.href.replace(/\/embed\/.*$/, frame.go) + '?to=' + encodeURIComponent(a.href);
+      // This service's own pages (a strike's page) directly; the others through /go.
+      var go = a.host === location.host ? a.href
+        : location.href.replace(/\/embed\/.*$/, frame.go) + '?to=' + encodeURIComponent(a.href);
       window.parent.postMessage({ message: 'link', value: go, secret: secret }, '*');
     });
   }
+
+  // Share buttons: the browser's own share sheet where it has one, else the link is
+  // copied. Nothing is sent anywhere by this page.
+  document.querySelectorAll('button.sw-share[data-url]').forEach(function (b) {
+    var button = /** @type {HTMLButtonElement} */ (b);
+    var data = { url: button.dataset.url || location.href, title: button.dataset.title || '' };
+    var nav = /** @type {any} */ (navigator);
+    if (!nav.share && !(nav.clipboard && nav.clipboard.writeText)) return;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      if (nav.share) {
+        nav.share(data).catch(function () { /* dismissed */ });
+        return;
+      }
+      nav.clipboard.writeText(data.url).then(function () {
+        button.textContent = button.dataset.done || button.textContent;
+      });
+    });
+  });
 
   try {
     update();

@@ -253,6 +253,36 @@ def test_png_is_the_svg_at_twice_the_size(client: falcon.testing.TestClient) -> 
         assert png_size(png.content) == (2 * int(svg.get("width", "")), 2 * height)
 
 
+def test_png_at_scale_1_has_the_badges_size(client: falcon.testing.TestClient) -> None:
+    """For BBCode forums, which show an image at its pixel size: `scale=1`."""
+    for style in STYLES:
+        svg = parse(client.simulate_get(f"{ZEHRA}.svg", params={"style": style}).content)
+        size = (int(svg.get("width", "")), int(svg.get("height", "")))
+        one = client.simulate_get(f"{ZEHRA}.png", params={"style": style, "scale": "1"})
+        two = client.simulate_get(f"{ZEHRA}.png", params={"style": style, "scale": "2"})
+        assert one.status_code == two.status_code == 200
+        assert png_size(one.content) == size
+        assert two.content == client.simulate_get(f"{ZEHRA}.png",
+                                                  params={"style": style}).content
+        assert one.headers["etag"] != two.headers["etag"]  # two renderings, two entries
+    for query in ("scale=3", "scale=", "scale=1&scale=1"):
+        assert_problem(client.simulate_get(f"{ZEHRA}.png", query_string=query), 400, "scale")
+    assert_problem(client.simulate_get(f"{ZEHRA}.svg", query_string="scale=1"), 400, "scale")
+
+
+def test_the_renderer_tells_a_badges_size(renderer: BadgeRenderer) -> None:
+    for style in STYLES:
+        for lang in ("en", "ar"):
+            options = BadgeOptions(style=style, lang=lang)
+            svg = parse(renderer.svg(strike(), NOW, options))
+            assert renderer.size(strike(), NOW, options) == (
+                int(svg.get("width", "")), int(svg.get("height", "")))
+    # The width follows the text: a longer name, a wider badge; the height, the style.
+    short = renderer.size(strike(name="Zehra"), NOW, BadgeOptions())
+    long = renderer.size(strike(name="Zehra Kurtay and her friends"), NOW, BadgeOptions())
+    assert long[0] > short[0] and long[1] == short[1] == STYLES["flat"].height
+
+
 def test_head_is_answered_like_get(client: falcon.testing.TestClient) -> None:
     head = client.simulate_head(f"{ZEHRA}.svg")
     assert head.status_code == 200

@@ -3,6 +3,7 @@ rendering of every choice, escaping, and readable 400s."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from html import unescape as html_unescape
@@ -14,10 +15,13 @@ import falcon.testing
 import pytest
 
 from tests.conftest import Clock
+from widget import i18n
 from widget.config import Config, load_config
 from widget.http.app import create_app
+from widget.http.builder import Choices, build
 from widget.http.openapi import openapi_document
 from widget.i18n import translations
+from widget.model import Kind, Status, Strike
 from widget.render.options import EmbedOptions, parse_options
 from widget.render.snippets import (
     BADGE_HEIGHT,
@@ -139,6 +143,11 @@ def test_embed_refuses_what_cannot_be_embedded() -> None:
         Embed(BASE, "news", EmbedOptions(), "zehra-kurtay")
 
 
+def png_size(body: bytes) -> tuple[int, int]:
+    assert body[:8] == b"\x89PNG\r\n\x1a\n" and body[12:16] == b"IHDR"
+    return int.from_bytes(body[16:20], "big"), int.from_bytes(body[20:24], "big")
+
+
 @pytest.mark.parametrize("badge, svg", [
     (Badge(BASE, "zehra-kurtay"), "/badge/strike/zehra-kurtay.svg"),
     (Badge(BASE, "zehra-kurtay", theme="auto"), "/badge/strike/zehra-kurtay.svg"),
@@ -149,6 +158,10 @@ def test_embed_refuses_what_cannot_be_embedded() -> None:
 def test_badge_urls(badge: Badge, svg: str) -> None:
     assert badge.url() == BASE + svg
     assert badge.url("png") == BASE + svg.replace(".svg", ".png")
+    # The 1x PNG: the scale comes last, after the options the badge is drawn with.
+    png1 = badge.url("png", scale=1)
+    assert png1 == BASE + svg.replace(".svg", ".png") + ("&" if "?" in svg else "?") + "scale=1"
+    assert badge.url("png", scale=2) == badge.url("png")
     assert badge.height == BADGE_HEIGHT[badge.style]
 
 
@@ -159,6 +172,10 @@ def test_badge_refuses_unknown_styles_themes_and_formats() -> None:
         Badge(BASE, "x", theme="sepia")
     with pytest.raises(ValueError):
         Badge(BASE, "x").url("gif")
+    with pytest.raises(ValueError):
+        Badge(BASE, "x").url("svg", scale=1)  # an SVG has no pixels to count
+    with pytest.raises(ValueError):
+        Badge(BASE, "x").url("png", scale=3)
 
 
 def test_badge_heights_are_the_heights_served(client: falcon.testing.TestClient) -> None:
@@ -173,21 +190,78 @@ def test_badge_heights_are_the_heights_served(client: falcon.testing.TestClient)
 
 def test_every_badge_form() -> None:
     counter = Embed(BASE, "strike", EmbedOptions(lang="fr"), "zehra-kurtay")
-    badge = Badge(BASE, "zehra-kurtay", "for-the-badge", "fr")
-    forms = {s.form: s.text for s in badge_snippets(badge, counter, "Zehra Kurtay")}
+    badge = Badge(BASE, "zehra-kurtay", "for-the-badge", "fr", width=321)
+    post = "https://is4pp.example/2025/07/13/zehra"
+    forms = {s.form: s.text for s in badge_snippets(badge, counter, "Zehra Kurtay", post)}
     link = f"{BASE}/embed/strike/zehra-kurtay?lang=fr"
     svg = f"{BASE}/badge/strike/zehra-kurtay.svg?style=for-the-badge&lang=fr"
     png = svg.replace(".svg", ".png")
     esc = "&amp;"
     assert forms == {
-        "badge-html": f'<a href="{link}"><img src="{svg.replace("&", esc)}" '
+        # On web pages the width follows the text (the day count grows): the height only.
+        "badge-html": f'<a href="{post}"><img src="{svg.replace("&", esc)}" '
                       f'alt="Zehra Kurtay" height="28"></a>',
-        "badge-markdown": f"[![Zehra Kurtay]({svg})]({link})",
-        "badge-bbcode": f"[url={link}][img]{png}[/img][/url]",
-        "badge-email": f'<a href="{link}"><img src="{png.replace("&", esc)}" '
-                       f'alt="Zehra Kurtay" height="28"></a>',
-        "link": link,
+        "badge-markdown": f"[![Zehra Kurtay]({svg})]({post})",
+        # A forum shows an image at its pixel size: the 1x PNG.
+        "badge-bbcode": f"[url={post}][img]{png}&scale=1[/img][/url]",
+        # E-mail: the 2x PNG at its size in px, both given.
+        "badge-email": f'<a href="{post}"><img src="{png.replace("&", esc)}" '
+                       f'alt="Zehra Kurtay" width="321" height="28" '
+                       f'style="height:auto;max-width:100%;border:0"></a>',
+        "link": link,  # oEmbed: the counter page itself
     }
+    # Without a post to link to, the images link to the counter page; without a width,
+    # the e-mail form gives the height only.
+    unsized = Badge(BASE, "zehra-kurtay", "for-the-badge", "fr")
+    forms = {s.form: s.text for s in badge_snippets(unsized, counter, "Zehra Kurtay")}
+    assert forms["badge-html"].startswith(f'<a href="{link}">')
+    assert forms["badge-bbcode"].startswith(f"[url={link}]")
+    assert forms["badge-email"] == (f'<a href="{link}"><img src="{png.replace("&", esc)}" '
+                                    f'alt="Zehra Kurtay" height="28"></a>')
+
+
+def test_badges_link_to_the_strikes_own_page() -> None:
+    """As the widget's "Read more" does: the strike's page, in the badge's language."""
+    base = Strike(slug="a-b", name="A B", country="FR", place="Paris", timezone="Europe/Paris",
+                  start_date=dt.date(2025, 3, 3), kind=Kind.INDEFINITE, status=Status.ACTIVE,
+                  related_posts=("https://org.example/post",))
+    for choices, link in ((Choices(kind="badge", strike="a-b"), f"{BASE}/strike/a-b"),
+                          (Choices(kind="badge", strike="a-b",
+                                   options=EmbedOptions(lang="fr")), f"{BASE}/strike/a-b?lang=fr")):
+        result = build(choices, {"a-b": base}, BASE)
+        forms = {s.form: s.text for s in result.snippets}
+        assert forms["badge-html"].startswith(f'<a href="{link}">')
+        assert forms["badge-markdown"].endswith(f"]({link})")
+        assert forms["badge-bbcode"].startswith(f"[url={link}]")
+        assert forms["badge-email"].startswith(f'<a href="{link}">')
+        assert forms["link"].startswith(f"{BASE}/embed/strike/a-b")
+
+
+def test_the_builder_gives_the_badges_real_size(client: falcon.testing.TestClient) -> None:
+    """The e-mail form's width and height are the badge's as served, in px; the BBCode
+    form's PNG has exactly that many pixels, the e-mail form's twice as many."""
+    for query in ("widget=badge", "widget=badge&style=for-the-badge&lang=ar&theme=dark",
+                  "widget=badge&strike=ali-hasan-akgul&style=flat-square&lang=de"):
+        page = Page(get(client, query).text)
+        forms = page.textareas
+        email = Page(forms["badge-email"]).first("img")
+        assert email is not None
+        width, height = int(email["width"]), int(email["height"])
+        svg_path = page.first("img", id="b-preview-badge")["src"]  # type: ignore[index]
+        path, _, q = svg_path.partition("?")
+        svg = client.simulate_get(path, query_string=q).text
+        found = re.search(r'<svg [^>]*width="(\d+)" height="(\d+)"', svg)
+        assert found and (int(found[1]), int(found[2])) == (width, height), query
+        # The preview gives the image its size too: nothing moves when it comes in.
+        preview = page.first("img", id="b-preview-badge")
+        assert preview and (preview["width"], preview["height"]) == (str(width), str(height))
+        bbcode = re.fullmatch(r"\[url=[^\]]+\]\[img\](.+)\[/img\]\[/url\]", forms["badge-bbcode"])
+        assert bbcode, forms["badge-bbcode"]
+        for url, scale in ((bbcode[1], 1), (email["src"], 2)):
+            path, _, q = url.removeprefix(BASE).partition("?")
+            png = client.simulate_get(path, query_string=q)
+            assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+            assert png_size(png.content) == (scale * width, scale * height), (query, url)
 
 
 def test_names_are_escaped_in_every_form() -> None:
@@ -216,7 +290,7 @@ def test_urls_cannot_break_out_of_markdown_or_bbcode() -> None:
     assert destinations == ["https://w.example/a%20b%28c%29%5Bd%5D/badge/strike/zehra-kurtay.svg",
                             "https://w.example/x?y=%5B1%5D%282%29%203"]
     assert bbcode == ("[url=https://w.example/x?y=%5B1%5D%282%29%203][img]https://w.example/"
-                      "a%20b%28c%29%5Bd%5D/badge/strike/zehra-kurtay.png[/img][/url]")
+                      "a%20b%28c%29%5Bd%5D/badge/strike/zehra-kurtay.png?scale=1[/img][/url]")
 
 
 def test_widget_snippets_are_the_three_forms_most_capable_first() -> None:
@@ -243,7 +317,13 @@ def test_builder_defaults_to_the_first_ongoing_strikes_counter(
     page = Page(html)
     embed = Embed(BASE, "strike", EmbedOptions(), "zehra-kurtay")
     title = "Zehra Kurtay: hunger strike"
-    assert page.textareas == {s.form: s.text for s in widget_snippets(embed, title)}
+    # Without JavaScript the link tells what stays true: the start and the demand.
+    fallback = (f"Zehra Kurtay began a hunger strike on "
+                f"{i18n.long_date(dt.date(2025, 3, 3), 'en')}. Demand: "
+                "Her right to residence in France as a political refugee")
+    assert page.textareas == {s.form: s.text for s in widget_snippets(embed, title, Size(),
+                                                                      fallback)}
+    assert f">{fallback}</a>" in page.textareas["script"]
     assert page.first("iframe", id="b-preview-frame")["src"] == embed.path  # type: ignore[index]
     assert page.first("input", name="widget", value="strike", checked="") is not None
     assert page.first("option", value="zehra-kurtay", selected="") is not None
@@ -264,25 +344,30 @@ CASES = [
     # (query, kind of preview, its src, forms of snippets, a piece of the first snippet)
     ("widget=news&limit=3&images=off&lang=de", "iframe", "/embed/news?lang=de&limit=3&images=off",
      ["script", "iframe", "link"], 'href="http://127.0.0.1:8000/embed/news?lang=de&amp;limit=3'
-                                   '&amp;images=off">Aktuelle Nachrichten</a>'),
+                                   '&amp;images=off" data-title="{0}">{0} · International '
+                                   'Solidarity for Political Prisoners</a>'.format(
+                                       translations("de").gettext("Latest news"))),
     ("widget=strikes&theme=dark&layout=compact&limit=2", "iframe",
      "/embed/strikes?theme=dark&layout=compact&limit=2", ["script", "iframe", "link"],
-     ">Hunger strikes</a>"),
+     ' data-title="Hunger strikes">Hunger strikes · '),
     ("widget=strike&strike=ali-hasan-akgul&accent=%23C0392B&background=transparent&width=320"
      "&height=180", "iframe",
      "/embed/strike/ali-hasan-akgul?accent=c0392b&background=transparent",
-     ["script", "iframe", "link"], 'data-width="320" data-height="180">Ali Hasan Akgül: hunger '
-                                   'strike</a>'),
+     ["script", "iframe", "link"], 'data-width="320" data-height="180" data-title="Ali Hasan '
+                                   'Akgül: hunger strike">Ali Hasan Akgül began a hunger strike'),
     ("widget=badge&strike=s-r-y-type-prisons&style=for-the-badge&theme=dark&lang=ar", "img",
      "/badge/strike/s-r-y-type-prisons.svg?style=for-the-badge&lang=ar&theme=dark",
      ["badge-html", "badge-markdown", "badge-bbcode", "badge-email", "link"],
-     '<a href="http://127.0.0.1:8000/embed/strike/s-r-y-type-prisons?theme=dark&amp;lang=ar">'),
+     # The strike's own page ("Read more"), in the badge's language.
+     '<a href="http://127.0.0.1:8000/strike/s-r-y-type-prisons?lang=ar">'
+     '<img src="http://127.0.0.1:8000/badge/strike/s-r-y-type-prisons.svg?style=for-the-badge'
+     '&amp;lang=ar&amp;theme=dark"'),
     # Blank fields are "the default", as a form sends them; choices that do not apply to
     # the widget are left out of its snippets.
     ("widget=strike&strike=zehra-kurtay&theme=auto&accent=&lang=en&layout=full&limit=7"
      "&images=off&width=&height=&style=flat", "iframe", "/embed/strike/zehra-kurtay",
      ["script", "iframe", "link"], '<a class="solidarity-widget" href="http://127.0.0.1:8000/'
-                                   'embed/strike/zehra-kurtay">'),
+                                   'embed/strike/zehra-kurtay" data-title='),
 ]
 
 
@@ -311,6 +396,56 @@ def test_the_preview_frame_reserves_the_chosen_size(client: falcon.testing.TestC
     assert frame is not None and (frame["width"], frame["height"]) == ("300", "500")
     frame = Page(get(client, "widget=news").text).first("iframe", id="b-preview-frame")
     assert frame is not None and "width" not in frame and frame["height"] == "440"
+
+
+def test_measured_heights_reach_the_snippets_but_not_the_address(
+        client: falcon.testing.TestClient) -> None:
+    """`fit` is what builder.js measured of the preview: the script snippet reserves it,
+    the plain iframe takes the height at its width, and the shared state leaves it out."""
+    fit = "200:300 400:250"
+    page = Page(get(client, "widget=news&fit=" + fit.replace(" ", "+")).text)
+    assert page.first("input", type="hidden", name="fit", id="b-fit", value=fit) is not None
+    assert f'data-fit="{fit}"' in page.textareas["script"]
+    assert 'container-type:inline-size' in page.textareas["script"]
+    assert 'height="300"' in page.textareas["iframe"]  # at a 280 px column, the narrowest
+    state = page.first("form", id="b-form")["data-state"]  # type: ignore[index]
+    assert state == "?widget=news"
+    links = [a["href"] for tag, a in page.tags if tag == "a" and "hreflang" in a]
+    assert links and not any("fit" in href for href in links)
+    wide = Page(get(client, "widget=news&width=500&fit=" + fit.replace(" ", "+")).text)
+    assert 'width="500" height="250"' in wide.textareas["iframe"]
+    # A chosen height wins over the measured ones.
+    chosen = Page(get(client, "widget=news&height=600&fit=" + fit.replace(" ", "+")).text)
+    assert "data-fit" not in chosen.textareas["script"]
+    assert 'height="600"' in chosen.textareas["iframe"]
+    # Without measurements the form carries an empty field, which the script fills in.
+    assert Page(get(client).text).first("input", id="b-fit", value="") is not None
+    bad = get(client, "fit=200:300+100:250")
+    assert bad.status_code == 400 and "The choice “fit” is not valid:" in bad.text
+
+
+def test_the_first_tab_stop_skips_to_the_choices(client: falcon.testing.TestClient) -> None:
+    page = Page(get(client).text)
+    body = next(i for i, (tag, _) in enumerate(page.tags) if tag == "body")
+    tag, attrs = page.tags[body + 1]
+    assert (tag, attrs.get("class"), attrs.get("href")) == ("a", "b-skip", "#b-form")
+    assert page.first("form", id="b-form") is not None
+    # The API's page skips to its content.
+    page = Page(get(client, path="/api").text)
+    body = next(i for i, (tag, _) in enumerate(page.tags) if tag == "body")
+    assert page.tags[body + 1][1].get("href") == "#main" and page.first("main", id="main")
+
+
+def test_the_height_is_asked_for_in_plain_words(client: falcon.testing.TestClient) -> None:
+    html = get(client).text
+    assert '<label for="b-height">Height in pixels</label>' in html
+    assert "Best left empty: the widget is then as tall as its content." in html
+    assert "keep free" not in html
+    # Neither size changes the widget measured: builder.js keeps its heights for them.
+    page = Page(html)
+    for name in ("width", "height"):
+        assert "data-keeps-fit" in page.first("input", id=f"b-{name}")  # type: ignore[operator]
+    assert "data-keeps-fit" not in page.first("input", id="b-accent")  # type: ignore[operator]
 
 
 def test_choices_that_do_not_apply_are_hidden(client: falcon.testing.TestClient) -> None:
@@ -386,8 +521,8 @@ def test_the_builder_speaks_each_interface_language(client: falcon.testing.TestC
     assert page.first("a", hreflang="ar", lang="ar") is not None
     # The snippet's title is in the widget's language.
     news = Page(get(client, f"ui={code}&widget=news").text).textareas["script"]
-    assert f">{translations(code).gettext('Latest news')}</a>" in news
-    assert ">Latest news</a>" not in news
+    assert f'data-title="{translations(code).gettext("Latest news")}"' in news
+    assert "Latest news" not in news
 
 
 def test_switching_the_interface_language_keeps_the_choices(

@@ -185,8 +185,14 @@ def test_every_url_is_a_file_named_by_its_canonical_query(built: Built,
     oembeds = [u for u in urls if u.startswith("/oembed?")]
     assert len(oembeds) == len(sets) * (2 + len(SLUGS))
     badges = [u for u in urls if u.startswith("/badge/")]
-    assert len(badges) == 2 * 3 * len(LANGUAGES) * 2 * (len(SLUGS) + 1)
+    # SVG, and PNG at 2x and (for BBCode) 1x: styles x languages x themes, per slug.
+    assert len(badges) == 3 * 3 * len(LANGUAGES) * 2 * (len(SLUGS) + 1)
     assert urls["/badge/strike/zehra-kurtay.png?style=for-the-badge&lang=ar&theme=dark"]
+    assert urls["/badge/strike/zehra-kurtay.png?lang=fa&scale=1"]
+    # Each strike's page and share card, in every language.
+    assert urls["/strike/zehra-kurtay?lang=ckb"]["file"] == "strike/zehra-kurtay/lang=ckb"
+    cards = [u for u in urls if u.startswith("/card/")]
+    assert len(cards) == len(LANGUAGES) * len(SLUGS)
     for page in ("/", "/api"):  # the builder and the API's page, where the service has them
         assert (page in urls) == (live.simulate_get(page).status_code == 200), page
     assert (built.out / NGINX_SNIPPET).is_file() and (built.out / MARKER).is_file()

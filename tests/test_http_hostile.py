@@ -41,6 +41,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/feeds/posts.json": (PROBLEM, ""),
     "/feeds/strikes.atom": (PROBLEM, ""),
     "/oembed": (PROBLEM, "url=" + quote(BASE + "/embed/news", safe="")),
+    "/strike/{slug}": (PAGE, ""),
+    "/card/strike/{slug}.png": (PROBLEM, ""),
     "/go": (PROBLEM, "to=" + quote("https://is4pp.example/", safe="")),
     "/api/v1/posts": (PROBLEM, ""),
     "/api/v1/strikes": (PROBLEM, ""),

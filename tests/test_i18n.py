@@ -51,8 +51,14 @@ def test_catalogue_is_complete(code: str) -> None:
         assert all(forms), f"{code}: untranslated: {message.id}"
         source = message.id if isinstance(message.id, tuple) else (message.id,)
         needed = set(PLACEHOLDER.findall(" ".join(source)))
-        for form in forms:
-            assert set(PLACEHOLDER.findall(form)) == needed, f"{code}: {message.id} -> {form}"
+        for n, form in enumerate(forms):
+            found = set(PLACEHOLDER.findall(form))
+            if isinstance(message.id, tuple) and n < len(forms) - 1:
+                # A plural form for one number may say it in words (Arabic "يوم واحد",
+                # "يومين"): only the count may be left out, never another value.
+                assert needed - {"n", "count"} <= found <= needed, f"{code}: {message.id}"
+            else:
+                assert found == needed, f"{code}: {message.id} -> {form}"
 
 
 @pytest.mark.parametrize("code", TRANSLATED)

@@ -54,8 +54,8 @@ def test_rich_response_with_required_fields(client: falcon.testing.TestClient, p
     src = attrs["src"] or ""
     assert src.startswith(BASE + path.split("?")[0])
     assert parse_qs(urlsplit(src).query) == parse_qs(urlsplit(path).query)
-    # The fallback link leads to the organisation: its post about the strike, or its site.
-    assert (link["href"] or "").startswith("https://")
+    # The fallback link leads to the strike's own page, or the organisation's site.
+    assert (link["href"] or "").startswith((BASE + "/strike/", "https://"))
     assert attrs["referrerpolicy"] == "no-referrer" and attrs["loading"] == "lazy"
     assert "allow-scripts" in (attrs["sandbox"] or "")
     assert "allow-top-navigation" not in (attrs["sandbox"] or "")

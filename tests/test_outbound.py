@@ -23,7 +23,7 @@ def test_a_post_of_the_widgets_is_followed(client: falcon.testing.TestClient) ->
 
 def test_a_strikes_read_more_and_the_organisation_are_followed(
         client: falcon.testing.TestClient) -> None:
-    page = client.simulate_get("/embed/strike/ali-hasan-akgul").text
+    page = client.simulate_get("/strike/ali-hasan-akgul").text  # its posts are listed there
     more = "https://is4pp.example/2025/07/11/hunger-striker-ali-hasan-akgul-released/"
     assert f'href="{more}"' in page
     assert go(client, to=more).headers["location"] == more

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -106,6 +107,13 @@ def first_of_month(text: str, value: dt.date, code: str) -> str:
     if code in _FIRST and value.day == 1:
         return re.sub(r"(?<!\d)1(?=[\s\u00a0\u202f–-])", _FIRST[code], text, count=1)
     return text
+
+
+def territorial(code: str) -> str:
+    """The language with its most likely territory, as Open Graph writes locales: fr_FR."""
+    likely = str(get_global("likely_subtags").get(formatting(code), formatting(code)))
+    parts = likely.split("_")
+    return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else parts[0]
 
 
 def long_date(value: dt.date, code: str) -> str:

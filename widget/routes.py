@@ -37,6 +37,8 @@ class Route:
 
 
 BUILDER = Route("builder", "/")
+# A strike's own public page: what readers share, where widgets and badges lead.
+STRIKE_PAGE = Route("strike-page", "/strike/{slug}", shows_day=True)
 API_PAGE = Route("api-page", "/api")
 POSTS = Route("posts", "/api/v1/posts")
 STRIKES = Route("strikes", "/api/v1/strikes", shows_day=True)
@@ -52,6 +54,8 @@ STATIC = Route("static", "/static/{name}")
 LOADER = Route("loader", "/widget.js")
 BADGE_SVG = Route("badge-svg", "/badge/strike/{slug}.svg", shows_day=True)
 BADGE_PNG = Route("badge-png", "/badge/strike/{slug}.png", shows_day=True)
+# The strike page's share card (Open Graph image, 1200 x 630).
+CARD = Route("card", "/card/strike/{slug}.png", shows_day=True)
 OEMBED = Route("oembed", "/oembed")
 # A link out of a widget that cannot open it itself (WordPress's sandbox): widget.http.outbound.
 GO = Route("go", "/go")
@@ -61,9 +65,9 @@ POSTS_JSON = Route("feeds-posts-json", "/feeds/posts.json")
 STRIKES_ATOM = Route("feeds-strikes", "/feeds/strikes.atom", shows_day=True)
 
 ROUTES: tuple[Route, ...] = (
-    BUILDER, API_PAGE, POSTS, STRIKES, STRIKE, OPENAPI, HEALTH, MEDIA,
+    BUILDER, API_PAGE, STRIKE_PAGE, POSTS, STRIKES, STRIKE, OPENAPI, HEALTH, MEDIA,
     EMBED_NEWS, EMBED_STRIKES, EMBED_STRIKE, ACCENT, STATIC, LOADER,
-    BADGE_SVG, BADGE_PNG, OEMBED, GO, POSTS_ATOM, POSTS_JSON, STRIKES_ATOM,
+    BADGE_SVG, BADGE_PNG, CARD, OEMBED, GO, POSTS_ATOM, POSTS_JSON, STRIKES_ATOM,
 )
 EMBEDS: tuple[Route, ...] = tuple(r for r in ROUTES if r.widget is not None)
 BADGES = {"svg": BADGE_SVG, "png": BADGE_PNG}

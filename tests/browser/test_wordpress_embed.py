@@ -105,8 +105,7 @@ def test_wordpress_embeds_the_widget_sized_to_its_content(
         context.close()
 
 
-@pytest.mark.parametrize("widget, link", [("strike", "a[href^='https://is4pp']"),
-                                          ("news", ".sw-post a")])
+@pytest.mark.parametrize("widget, link", [("strike", ".sw-footer a"), ("news", ".sw-post a")])
 def test_a_link_in_the_embedded_widget_leads_to_the_organisations_post(
         browser: Any, watch: Any, posts: dict[str, str], service: Gunicorn,
         widget: str, link: str) -> None:
@@ -125,5 +124,22 @@ def test_a_link_in_the_embedded_widget_leads_to_the_organisations_post(
         assert response.request.is_navigation_request()
         assert response.request.frame == page.main_frame
         assert response.status == 302 and response.headers["location"] == href
+    finally:
+        context.close()
+
+
+def test_read_more_leads_to_the_strikes_own_page(browser: Any, watch: Any,
+                                                 posts: dict[str, str],
+                                                 service: Gunicorn) -> None:
+    context, page = open_post(browser, watch, posts["strike"], 320, "light")
+    try:
+        _, frame = settled(page)
+        more = frame.locator(".sw-more a")
+        href = more.get_attribute("href")
+        assert href == service.url + "/strike/zehra-kurtay"
+        # This service's own page: WordPress follows the link message there directly.
+        with page.expect_navigation(url=href):
+            more.click()
+        assert page.locator("h1.sw-name").inner_text() == "Zehra Kurtay"
     finally:
         context.close()

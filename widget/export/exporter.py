@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import falcon.testing
 
-from widget import routes
+from widget import i18n, routes
 from widget.assets import default_assets
 from widget.config import Config
 from widget.export.errors import ExportError
@@ -186,6 +186,7 @@ class Exporter:
         self._posts()
         strikes = self._strikes()
         self._embeds(strikes)
+        self._pages(strikes)
         self._badges(strikes)
         for feed in (routes.POSTS_ATOM, routes.POSTS_JSON, routes.STRIKES_ATOM):
             self.export(feed)
@@ -248,6 +249,15 @@ class Exporter:
                 self.export(routes.EMBED_STRIKE, query, slug=slug)
             self._not_listed(routes.EMBED_STRIKE, query)
 
+    def _pages(self, slugs: list[str]) -> None:
+        """Each strike's page and share card, in every language."""
+        for code in i18n.LANGUAGES:
+            query = "" if code == i18n.DEFAULT_LANGUAGE else f"lang={code}"
+            for slug in slugs:
+                self.export(routes.STRIKE_PAGE, query, slug=slug)
+                self.export(routes.CARD, query, slug=slug)
+            self._not_listed(routes.STRIKE_PAGE, query)
+
     def _not_listed(self, route: Route, query: str) -> None:
         """The pages nginx answers with for a slug of `route` that has no files of its
         own, as the service answers them: a removed strike's notice (the same for every
@@ -272,5 +282,8 @@ class Exporter:
                 for style in STYLES:
                     for lang in langs:
                         for theme in THEMES:
-                            self.export(route, badge_query(
-                                defaults, style=style, lang=lang, theme=theme), slug=slug)
+                            query = badge_query(defaults, style=style, lang=lang, theme=theme)
+                            self.export(route, query, slug=slug)
+                            if route is routes.BADGE_PNG:  # BBCode's 1x image
+                                self.export(route, "&".join(filter(None, (query, "scale=1"))),
+                                            slug=slug)

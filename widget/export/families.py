@@ -116,6 +116,8 @@ FAMILIES: tuple[Family, ...] = (
     Family((routes.EMBED_STRIKES,), '~ "^/embed/strikes/?$"', defaults=True),
     Family((routes.EMBED_STRIKE,), '~ "^/embed/strike/[^/]+/?$"', defaults=True,
            tombstones=True),
+    Family((routes.STRIKE_PAGE,), '~ "^/strike/[^/]+/?$"', defaults=True, tombstones=True),
+    Family((routes.CARD,), '~ "^/card/strike/[^/]+\\.png$"', defaults=True),
     Family((routes.BADGE_SVG,), '~ "^/badge/strike/[^/]+\\.svg$"', defaults=True,
            unlisted=True),
     Family((routes.BADGE_PNG,), '~ "^/badge/strike/[^/]+\\.png$"', defaults=True,

@@ -15,7 +15,7 @@ import orjson
 from widget.assets import default_assets
 from widget.config import Config
 from widget.fallback import Health, StoreFiles, load_or_last_good
-from widget.http import api, badge, builder, embed, feeds, oembed, outbound
+from widget.http import api, badge, builder, embed, feeds, oembed, outbound, page
 from widget.http.caching import HTTPCaching
 from widget.http.errors import serialize_error
 from widget.http.responses import Rendered
@@ -30,7 +30,7 @@ def utc_now() -> dt.datetime:
 
 
 # Each family adds its own routes (widget.routes) from the same services.
-FAMILIES = (api, embed, badge, feeds, oembed, outbound, builder)
+FAMILIES = (api, embed, page, badge, feeds, oembed, outbound, builder)
 
 
 def create_app(config: Config, *, store: Store | None = None,

@@ -1,4 +1,6 @@
-"""Image badges: /badge/strike/{slug}.svg and .png."""
+"""Image badges: /badge/strike/{slug}.svg and .png (the PNG also takes `scale`: 2, the
+default, has twice the pixels of the badge's size, for high-DPI screens; 1 has exactly
+its size, for BBCode forums, which show an image at its pixel size)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from widget.http.responses import Entry, entry, send
 from widget.http.services import Services
 from widget.i18n import LANGUAGES
 from widget.render.api import fresh_until
+from widget.render.badge.png import PNG_SCALE, PNG_SCALES
 from widget.render.badge.renderer import FORMATS, BadgeRenderer
 from widget.render.badge.svg import STYLES, THEMES
 from widget.render.badge.text import BadgeOptions
@@ -21,15 +24,19 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 _LANGS = tuple(LANGUAGES)
 _DEFAULT = BadgeOptions()
+_SCALES = tuple(str(s) for s in PNG_SCALES)
 
 
-def _badge_options(req: falcon.Request) -> BadgeOptions:
-    params = Params(req, ("style", "lang", "theme"))
-    return BadgeOptions(
+def _badge_options(req: falcon.Request, fmt: str) -> tuple[BadgeOptions, int]:
+    """The badge's options, and the PNG's scale (1 for an SVG, which takes none)."""
+    params = Params(req, ("style", "lang", "theme", *(("scale",) if fmt == "png" else ())))
+    options = BadgeOptions(
         style=params.choice("style", STYLES, default=_DEFAULT.style),
         lang=params.choice("lang", _LANGS, default=_DEFAULT.lang),
         theme=params.choice("theme", THEMES, default=_DEFAULT.theme),
     )
+    scale = int(params.choice("scale", _SCALES, default=str(PNG_SCALE))) if fmt == "png" else 1
+    return options, scale
 
 
 class StrikeBadge:
@@ -50,26 +57,31 @@ class StrikeBadge:
         self._rule = services.pages.site.rule  # when a count stops being told as today's
         self._name_lang = services.config.content_lang
         self._format = fmt
-        self._parsed = ParsedQueries(_badge_options)
+        self._parsed = ParsedQueries(lambda req: _badge_options(req, fmt))
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, slug: str) -> None:
-        options = self._parsed.get(req)
+        options, scale = self._parsed.get(req)
         snapshot = self._snapshots.current()
         now = self._clock()
         strike = snapshot.strikes.get(slug)
 
         def body() -> Entry:
-            draw = self._renderer.svg if self._format == "svg" else self._renderer.png
-            data = draw(strike, now, options, name_lang=self._name_lang, rule=self._rule)
+            if self._format == "svg":
+                data = self._renderer.svg(strike, now, options, name_lang=self._name_lang,
+                                          rule=self._rule)
+            else:
+                data = self._renderer.png(strike, now, options, name_lang=self._name_lang,
+                                          rule=self._rule, scale=scale)
             return entry(data, fresh_until=fresh_until([strike], now, self._rule)
                          if strike else None)
 
         if strike is None:
             # Every slug not listed looks the same: one cache entry for all of them, so
             # made-up slugs cannot push real renderings out of the shared cache.
-            key: tuple[object, ...] = ("badge", self._format, None, options, snapshot.version)
+            key: tuple[object, ...] = ("badge", self._format, None, options, scale,
+                                       snapshot.version)
         else:
-            key = ("badge", self._format, slug, options, snapshot.version,
+            key = ("badge", self._format, slug, options, scale, snapshot.version,
                    snapshot.local_dates(now))
         send(resp, self._rendered.get(key, body), CONTENT_TYPES[self._format])
         resp.set_header("Content-Security-Policy", _CSP)

@@ -11,8 +11,8 @@ asks this same page for the new choices and swaps the results in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,6 +24,9 @@ from widget.http.openapi import openapi_document
 from widget.http.params import Params
 from widget.http.services import Services
 from widget.model import Status, Strike
+from widget.render import fallback_text
+from widget.render.badge.renderer import BadgeRenderer
+from widget.render.badge.svg import THEMES
 from widget.render.badge.text import BadgeOptions
 from widget.render.frames import DEFAULT_HEIGHT, MAX_HEIGHT, MIN_HEIGHT, SANDBOX
 from widget.render.options import (
@@ -36,19 +39,27 @@ from widget.render.options import (
 )
 from widget.render.snippets import (
     BADGE_STYLES,
+    FIT_PAIRS,
     KINDS,
     Badge,
     Embed,
+    Fit,
     Size,
     Snippet,
     badge_snippets,
+    fit_text,
+    parse_fit,
     widget_snippets,
 )
 from widget.values import whole_number
 
 HTML = "text/html; charset=utf-8"
 # The builder's own choices, then the embed options it offers (a subset of OPTIONS).
-CHOICES = ("ui", "widget", "strike", "style", "width", "height")
+# `fit` is not typed by anyone: builder.js fills it in with the heights the preview
+# measured of itself (see snippets.Fit). It is MEASURED, not chosen: it stays out of the
+# state's URL (Choices.query), which is shared and kept short.
+CHOICES = ("ui", "widget", "strike", "style", "width", "height", "fit")
+MEASURED = ("fit",)
 EMBED_CHOICES = ("theme", "accent", "lang", "layout", "background", "limit", "images")
 PARAMS = CHOICES + EMBED_CHOICES
 WIDTH = (120, 2000)
@@ -56,7 +67,8 @@ HEIGHT = (MIN_HEIGHT, MAX_HEIGHT)  # the loader clamps heights to the same range
 # Defaults of the builder's own choices; "lang" follows "ui" (see _default).
 _BADGE = BadgeOptions()
 _DEFAULTS = {"ui": i18n.DEFAULT_LANGUAGE, "widget": "strike", "strike": "", "style": _BADGE.style,
-             "width": "", "height": "", **{o.name: o.default for o in OPTIONS}}
+             "width": "", "height": "", "fit": "",
+             **{o.name: o.default for o in OPTIONS}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +93,8 @@ class Choices:
         width, height = self.size.width, self.size.height
         values.update(ui=self.ui, widget=self.kind, strike=self.strike, style=self.style,
                       width="" if width is None else str(width),
-                      height="" if height is None else str(height))
+                      height="" if height is None else str(height),
+                      fit=fit_text(self.size.fit))
         return values
 
     def query(self, **changes: str) -> str:
@@ -89,7 +102,8 @@ class Choices:
         values = {**self.form(), **changes}
         shown = _shown(values["widget"])
         pairs = [(name, values[name]) for name in PARAMS
-                 if name in shown and values[name] not in ("", _default(name, values))]
+                 if name in shown and name not in MEASURED
+                 and values[name] not in ("", _default(name, values))]
         return ("?" + urlencode(pairs)) if pairs else ""
 
 
@@ -106,7 +120,7 @@ def _shown(kind: str) -> set[str]:
         shown.add("strike")
     if kind == "badge":
         return shown | {"style"}
-    shown |= {"accent", "layout", "background", "width", "height"}
+    shown |= {"accent", "layout", "background", "width", "height", "fit"}
     shown |= {o.name for o in OPTIONS if o.name in EMBED_CHOICES and widget in o.widgets}
     return shown
 
@@ -119,6 +133,15 @@ def _pixels(raw: Mapping[str, str], name: str, low: int, high: int) -> int | Non
     if number is None:
         raise OptionError(name, f"must be a whole number of pixels from {low} to {high}")
     return number
+
+
+def _fit(value: str) -> Fit:
+    if not value:
+        return ()
+    try:
+        return parse_fit(value)
+    except ValueError as exc:
+        raise OptionError("fit", str(exc)) from None
 
 
 def _one_of(raw: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
@@ -168,7 +191,8 @@ def parse_choices(params: Mapping[str, str | list[str]],
     return Choices(
         ui=ui, kind=kind, strike=slug,
         options=parse_options("news", embed),  # news takes every option offered here
-        size=Size(_pixels(raw, "width", *WIDTH), _pixels(raw, "height", *HEIGHT)),
+        size=Size(_pixels(raw, "width", *WIDTH), _pixels(raw, "height", *HEIGHT),
+                  _fit(raw.get("fit", ""))),
         style=_one_of(raw, "style", BADGE_STYLES, _DEFAULTS["style"]),
     )
 
@@ -184,7 +208,10 @@ class Result:
     snippets: tuple[Snippet, ...]
 
 
-def build(choices: Choices, strikes: Mapping[str, Strike], base_url: str) -> Result:
+def build(choices: Choices, strikes: Mapping[str, Strike], base_url: str,
+          site: str = "", measure: Callable[[Badge], int] | None = None) -> Result:
+    """What the page shows for `choices`. `measure` gives a badge's width today (the
+    badge renderer's), for the snippets that must give it (e-mail)."""
     t = i18n.translations(choices.options.lang)
     # NOTE: one literal per call, so that babel extracts each as a message.
     if choices.widget == "strike":
@@ -196,11 +223,19 @@ def build(choices: Choices, strikes: Mapping[str, Strike], base_url: str) -> Res
     if choices.kind != "badge":
         embed = Embed(base_url, choices.widget, choices.options,
                       choices.strike if choices.widget == "strike" else "")
-        return Result(embed, None, title, widget_snippets(embed, title, choices.size))
+        fallback = (fallback_text.strike_text(strikes[choices.strike], choices.options.lang)
+                    if choices.widget == "strike" else fallback_text.list_text(title, site))
+        return Result(embed, None, title,
+                      widget_snippets(embed, title, choices.size, fallback))
     o = choices.options
     counter = Embed(base_url, "strike", EmbedOptions(lang=o.lang, theme=o.theme), choices.strike)
     badge = Badge(base_url, choices.strike, choices.style, o.lang, o.theme)
-    return Result(counter, badge, title, badge_snippets(badge, counter, title))
+    if measure is not None:
+        badge = replace(badge, width=measure(badge))
+    # The badge links to the strike's own page, as the widget's "Read more" does.
+    query = "" if o.lang == i18n.DEFAULT_LANGUAGE else f"?lang={o.lang}"
+    link = base_url + routes.STRIKE_PAGE.path(slug=choices.strike) + query
+    return Result(counter, badge, title, badge_snippets(badge, counter, title, link))
 
 
 def _strike_groups(strikes: Mapping[str, Strike]) -> tuple[list[Strike], list[Strike]]:
@@ -237,6 +272,23 @@ class _Page:
 
 
 class BuilderPage(_Page):
+    def __init__(self, services: Services):
+        super().__init__(services)
+        self._renderer: BadgeRenderer | None = None  # made when a badge is first measured
+
+    def _badge_width(self, badge: Badge, strikes: Mapping[str, Strike]) -> int:
+        """The badge's width now, as /badge/strike/SLUG.svg draws it."""
+        # NOTE: this family's own renderer (the fonts, read once), as families share
+        # nothing but Services; made on first use, as most builder pages show no badge.
+        if self._renderer is None:
+            self._renderer = BadgeRenderer()
+        options = BadgeOptions(style=badge.style, lang=badge.lang,
+                               theme=badge.theme if badge.theme in THEMES else _BADGE.theme)
+        width, _ = self._renderer.size(strikes.get(badge.slug), self._services.clock(), options,
+                                       name_lang=self._services.config.content_lang,
+                                       rule=self._services.pages.site.rule)
+        return width
+
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         snapshot = self._services.snapshots.current()
         strikes = snapshot.strikes
@@ -245,7 +297,9 @@ class BuilderPage(_Page):
             error = None
         except OptionError as exc:
             choices, error = self._fallback(req.params, strikes), exc
-        result = None if error else build(choices, strikes, self._base)
+        result = None if error else build(choices, strikes, self._base,
+                                          self._services.config.site_name,
+                                          lambda badge: self._badge_width(badge, strikes))
         form = choices.form()
         if error is not None:  # show what was typed, so it can be corrected
             form.update({k: v for k, v in req.params.items() if k in form and isinstance(v, str)})
@@ -257,7 +311,7 @@ class BuilderPage(_Page):
             "builder.html", choices.ui, page="builder", choices=choices, form=form, kind=kind,
             result=result, error=error, ongoing=ongoing, ended=ended,
             default_height=DEFAULT_HEIGHT, sandbox=SANDBOX, limit_range=LIMIT,
-            accent_pattern=ACCENT_PATTERN,
+            accent_pattern=ACCENT_PATTERN, fit_pairs=FIT_PAIRS,
             width_range=WIDTH, height_range=HEIGHT, state=choices.query(),
             lang_links=[(lang, routes.BUILDER.template + self._switch(choices, lang.code))
                         for lang in i18n.LANGUAGES.values()])

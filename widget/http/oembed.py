@@ -20,6 +20,7 @@ from widget.http.responses import JSON
 from widget.http.services import Services
 from widget.render import fallback_text
 from widget.render.frames import DEFAULT_HEIGHT, OEMBED_WIDTH, SANDBOX
+from widget.render.html import strike_page_url
 from widget.render.options import EmbedOptions, OptionError, parse_options
 
 # NOTE: matched with fullmatch(): "$" would also match before a final "\n".
@@ -58,7 +59,7 @@ def _fallback(services: Services, target: _Target, title: str) -> tuple[str, str
         return fallback_text.list_text(title, config.site_name), site
     strike = services.snapshots.current().strikes[target.slug]
     return (fallback_text.strike_text(strike, target.options.lang),
-            strike.read_more or site)
+            strike_page_url(strike, services.pages.site, target.options.lang))
 
 
 class _Target(NamedTuple):

@@ -25,7 +25,6 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
@@ -33,10 +32,21 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from widget import i18n, routes
-from widget.days import DEFAULT_RULE, ConfirmationRule, day_count, start_of_day
-from widget.model import Post, Status, Strike
+from widget.days import DEFAULT_RULE, ConfirmationRule
+from widget.model import Post
 from widget.query import post_timezone
 from widget.render import phrases
+from widget.render.events import (
+    CONFIRMED,
+    ENDED,
+    RANK,
+    REPORTED,
+    STARTED,
+    SUSPENDED,
+    UNVERIFIED,
+    StrikeEvent,
+    events_of,
+)
 from widget.render.html import Site
 from widget.snapshot import Snapshot
 from widget.values import iso
@@ -220,50 +230,8 @@ def posts_json(snapshot: Snapshot, site: Site) -> bytes:
 
 # --- strike events --------------------------------------------------------------------
 
-STARTED, REPORTED, CONFIRMED = "started", "reported", "confirmed"
-UNVERIFIED, ENDED, SUSPENDED = "unverified", "ended", "suspended"
-# Same instant: the later step of a strike's story sorts first (newest first).
-_RANK = {STARTED: 0, REPORTED: 0, CONFIRMED: 1, UNVERIFIED: 2, SUSPENDED: 3, ENDED: 3}
 _LABELS = {STARTED: "Started", REPORTED: "First reported", CONFIRMED: "Confirmed ongoing",
            UNVERIFIED: "Not confirmed", ENDED: "Ended", SUSPENDED: "Suspended"}
-
-
-@dataclass(frozen=True, slots=True)
-class StrikeEvent:
-    strike: Strike
-    kind: str  # STARTED (REPORTED: start unknown), CONFIRMED, UNVERIFIED, ENDED or SUSPENDED
-    date: dt.date  # the local date, in the strike's timezone
-    at: dt.datetime  # the first instant of that date in the strike's timezone (aware, local)
-    # The day number on that date (final count for ended / suspended; for UNVERIFIED the
-    # day of the last confirmation); None when the start is unknown.
-    day: int | None
-
-
-def _event(strike: Strike, kind: str, date: dt.date, rule: ConfirmationRule) -> StrikeEvent:
-    at = start_of_day(strike.timezone, date)
-    # The day rule itself (widget.days), evaluated on that local date.
-    count = day_count(strike, at, rule)
-    return StrikeEvent(strike, kind, date, at,
-                       count.confirmed_day if kind == UNVERIFIED else count.day)
-
-
-def events_of(strike: Strike, rule: ConfirmationRule = DEFAULT_RULE) -> list[StrikeEvent]:
-    """Started (or first reported), confirmed, no longer confirmed (the day the counter
-    stops telling a current count, unverified_after_days after the last confirmation)
-    and ended or suspended: the dates stored, and the one derived by the rule."""
-    events = [_event(strike, STARTED if strike.start_known else REPORTED, strike.start_date,
-                     rule)]
-    end = strike.stopped_on
-    confirmed = strike.last_confirmed
-    if confirmed is not None and confirmed > strike.start_date and (end is None or confirmed < end):
-        events.append(_event(strike, CONFIRMED, confirmed, rule))
-    lapsed = (confirmed or strike.start_date) + dt.timedelta(days=rule.unverified_after(strike))
-    if end is None or lapsed < end:
-        events.append(_event(strike, UNVERIFIED, lapsed, rule))
-    if end is not None:
-        events.append(_event(strike, ENDED if strike.status is Status.ENDED else SUSPENDED, end,
-                             rule))
-    return events
 
 
 def strike_events(snapshot: Snapshot, rule: ConfirmationRule = DEFAULT_RULE
@@ -275,7 +243,7 @@ def strike_events(snapshot: Snapshot, rule: ConfirmationRule = DEFAULT_RULE
     events = [e for slug in sorted(snapshot.strikes)
               for e in events_of(snapshot.strikes[slug], rule)]
     # A stable sort, reversed: equal keys keep the slug order.
-    events.sort(key=lambda e: (e.at.astimezone(dt.UTC), _RANK[e.kind]), reverse=True)
+    events.sort(key=lambda e: (e.at.astimezone(dt.UTC), RANK[e.kind]), reverse=True)
     return tuple(events)
 
 
@@ -364,7 +332,8 @@ def strikes_atom(snapshot: Snapshot, site: Site, now: dt.datetime) -> bytes:
         item = _sub(feed, "entry")
         _sub(item, "id", event_id(event, base))
         _sub(item, "title", event_title(event), type="text")
-        page = routes.EMBED_STRIKE.path(slug=_path_part(strike.slug))
+        # The strike's own page: what a feed reader opens and shares.
+        page = routes.STRIKE_PAGE.path(slug=_path_part(strike.slug))
         _link(item, "alternate", base + page, "text/html")
         for url in dict.fromkeys((*strike.related_posts, *strike.sources)):
             _link(item, "related", url)

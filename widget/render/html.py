@@ -1,5 +1,8 @@
 """Embed pages: Jinja2 (autoescape on) over view models built from the snapshot.
 
+Long on purpose: every page of a strike (the widgets, the strike's own page, its share
+text) is told from one view model here, so a state or a word cannot differ between them.
+
 One Environment per interface language, built once per `Pages`: gettext callables
 are installed per environment, so rendering is thread-safe and needs no globals.
 """
@@ -7,7 +10,9 @@ are installed per environment, so rendering is thread-safe and needs no globals.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
+from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -30,6 +35,15 @@ from widget.days import (
 from widget.model import Post, Status, Strike
 from widget.query import PostQuery, post_timezone, select_posts
 from widget.render import phrases
+from widget.render.events import (
+    CONFIRMED,
+    ENDED,
+    REPORTED,
+    STARTED,
+    SUSPENDED,
+    UNVERIFIED,
+    events_of,
+)
 from widget.render.options import EmbedOptions
 from widget.snapshot import Snapshot
 from widget.values import iso
@@ -111,6 +125,33 @@ class Pages:
         return self._render("strike.html", options, routes.EMBED_STRIKE.path(slug=strike.slug),
                             s=strike_view(strike, now, options.lang, self.site))
 
+    def strike_page(self, strike: Strike, snapshot: Snapshot, lang: str,
+                    now: dt.datetime) -> bytes:
+        """The strike's own page (/strike/SLUG): the counter, its words in full, the ways
+        to act, its timeline, the organisation's posts about it, and how to embed it."""
+        options = EmbedOptions(lang=lang)
+        view = strike_view(strike, now, lang, self.site)
+        zone = post_timezone(snapshot, self.site.timezone)
+        wanted = set(strike.related_posts)
+        posts = [post_view(p, lang, zone) for p in snapshot.posts if p.url in wanted]
+        path = routes.STRIKE_PAGE.path(slug=strike.slug)
+        canonical = self.site.base_url + path + ("" if lang == i18n.DEFAULT_LANGUAGE
+                                                 else f"?lang={lang}")
+        embed = routes.EMBED_STRIKE.path(slug=strike.slug)
+        return self._render(
+            "page.html", options, embed, s=view, words=strike.words(lang),
+            timeline=timeline(strike, now, lang, self.site.rule), posts=posts,
+            canonical=canonical, embed_url=page_url(self.site, embed, options),
+            card_url=self.site.base_url + routes.CARD.path(slug=strike.slug)
+            + ("" if lang == i18n.DEFAULT_LANGUAGE else f"?lang={lang}"),
+            locale=i18n.territorial(lang),
+            alternates=[(code, self.site.base_url + path
+                         + ("" if code == i18n.DEFAULT_LANGUAGE else f"?lang={code}"))
+                        for code in i18n.LANGUAGES],
+            description=share_text(strike, now, lang, self.site),
+            builder=f"{routes.BUILDER.template}?strike={strike.slug}&ui={lang}",
+            feed=self.site.base_url + routes.STRIKES_ATOM.template)
+
     def notice(self, options: EmbedOptions) -> bytes:
         """The page of a removed strike (its tombstone): "no longer listed"."""
         return self._render("notice.html", options, None)
@@ -121,6 +162,45 @@ class Pages:
 
     def error(self, options: EmbedOptions, name: str, reason: str) -> bytes:
         return self._render("error.html", options, None, name=name, reason=reason)
+
+
+def timeline(strike: Strike, now: dt.datetime, lang: str,
+             rule: ConfirmationRule) -> list[dict[str, Any]]:
+    """What happened, in order, up to now: began (or first reported), last confirmed,
+    no longer confirmed, ended with its outcome or suspended."""
+    t = i18n.translations(lang)
+    said = {
+        STARTED: t.gettext("The hunger strike began"),
+        REPORTED: t.gettext("First reported"),
+        CONFIRMED: t.gettext("Last confirmed as ongoing"),
+        UNVERIFIED: t.gettext("No longer confirmed as ongoing"),
+    }
+    entries = []
+    for event in events_of(strike, rule):
+        if event.at > now:
+            continue
+        end = phrases.ending(strike) if event.kind in (ENDED, SUSPENDED) else None
+        text = end.uncounted(t) if end is not None else said[event.kind]
+        entries.append({"date": _date(event.date, lang), "text": text, "kind": event.kind})
+    return entries
+
+
+def standing(strike: Strike, now: dt.datetime, lang: str, site: Site) -> str:
+    """Where the strike stands, as the widget's headline says it, in plain text."""
+    headline = str(strike_view(strike, now, lang, site)["headline"])
+    return html_unescape(" ".join(re.sub(r"<[^>]+>", "", headline).split()))
+
+
+def share_text(strike: Strike, now: dt.datetime, lang: str, site: Site) -> str:
+    """One line for link previews: where the strike stands, and the demand."""
+    view = strike_view(strike, now, lang, site)
+    text = standing(strike, now, lang, site)
+    if view["demand"]:
+        t = i18n.translations(lang)
+        if text and text[-1] not in ".!?։。؟":
+            text += "."
+        text += " " + t.gettext("Demand:") + " " + view["demand"]
+    return text
 
 
 def page_url(site: Site, path: str, options: EmbedOptions) -> str:
@@ -223,10 +303,11 @@ def _date(value: dt.date, lang: str) -> Markup:
                                                           i18n.long_date(value, lang))
 
 
-def _more_link(strike: Strike, site: Site) -> str:
-    for url in (*strike.related_posts, *strike.sources):
-        return url
-    return site.url
+def strike_page_url(strike: Strike, site: Site, lang: str) -> str:
+    """The strike's own page on this service, in `lang`: where "Read more", badges, feed
+    entries and the oEmbed fallback lead (the organisation's posts are listed there)."""
+    query = "" if lang == i18n.DEFAULT_LANGUAGE else f"?lang={lang}"
+    return site.base_url + routes.STRIKE_PAGE.path(slug=strike.slug) + query
 
 
 def _headline(strike: Strike, count: DayCount, counter: Markup, since: Markup,
@@ -335,6 +416,6 @@ def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict
         "actions_attrs": attrs(words.actions_translated),
         "participants": strike.participants or 0,
         "unconfirmed": _date(unconfirmed, lang) if unconfirmed else "",
-        "more": _more_link(strike, site),
+        "more": strike_page_url(strike, site, lang),
         "changes_at": "" if count.frozen else iso(now),
     }

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 
 from widget import routes
+from widget.render.badge.png import PNG_SCALE, PNG_SCALES
 from widget.render.badge.renderer import FORMATS
 from widget.render.badge.svg import STYLES, THEMES
 from widget.render.badge.text import BadgeOptions
@@ -34,6 +35,8 @@ BADGE_STYLES = tuple(STYLES)
 BADGE_HEIGHT = {name: style.height for name, style in STYLES.items()}
 BADGE_THEMES = tuple(THEMES)
 BADGE_FORMATS = FORMATS
+BADGE_PNG_SCALE = PNG_SCALE  # what the PNG route draws unless asked: 2 (high-DPI screens)
+BADGE_PNG_SCALES = PNG_SCALES
 
 
 def applicable(widget: str, options: EmbedOptions) -> EmbedOptions:
@@ -144,13 +147,18 @@ _BADGE_DEFAULT = BadgeOptions()
 
 @dataclass(frozen=True, slots=True)
 class Badge:
-    """A strike's image badge: /badge/strike/SLUG.svg or .png with its three options."""
+    """A strike's image badge: /badge/strike/SLUG.svg or .png with its three options.
+
+    `width` is the badge's width today, in px, as the badge renderer draws it
+    (BadgeRenderer.size), when the caller knows it; it grows with the day number, so
+    only the snippets that must have a size (e-mail, BBCode) use it."""
 
     base_url: str
     slug: str
     style: str = _BADGE_DEFAULT.style
     lang: str = _BADGE_DEFAULT.lang
     theme: str = _BADGE_DEFAULT.theme  # "auto" is taken as the badge's default, light
+    width: int | None = None
 
     def __post_init__(self) -> None:
         if self.style not in BADGE_STYLES:
@@ -158,18 +166,25 @@ class Badge:
         if self.theme not in (*BADGE_THEMES, "auto"):
             raise ValueError(f"unknown badge theme {self.theme!r}")
 
-    def query(self) -> str:
+    def query(self, scale: int = BADGE_PNG_SCALE) -> str:
+        """The options that differ from the defaults (style, lang, theme, then a PNG's
+        scale: the order the service reads them in)."""
         pairs = [(name, value) for name in ("style", "lang", "theme")
                  if (value := getattr(self, name)) not in (getattr(_BADGE_DEFAULT, name), "auto")]
+        if scale != BADGE_PNG_SCALE:
+            pairs.append(("scale", str(scale)))
         return ("?" + urlencode(pairs)) if pairs else ""
 
-    def path(self, fmt: str = "svg") -> str:
+    def path(self, fmt: str = "svg", scale: int = BADGE_PNG_SCALE) -> str:
+        """The badge's path; `scale` (PNG only) is how many pixels per px it has."""
         if fmt not in BADGE_FORMATS:
             raise ValueError(f"unknown badge format {fmt!r}")
-        return routes.BADGES[fmt].path(slug=self.slug) + self.query()
+        if scale not in BADGE_PNG_SCALES or (fmt != "png" and scale != BADGE_PNG_SCALE):
+            raise ValueError(f"no {fmt} badge at scale {scale!r}")
+        return routes.BADGES[fmt].path(slug=self.slug) + self.query(scale)
 
-    def url(self, fmt: str = "svg") -> str:
-        return self.base_url + self.path(fmt)
+    def url(self, fmt: str = "svg", scale: int = BADGE_PNG_SCALE) -> str:
+        return self.base_url + self.path(fmt, scale)
 
     @property
     def height(self) -> int:
@@ -237,10 +252,20 @@ def oembed_link(embed: Embed) -> str:
 
 
 def badge_html(badge: Badge, link: str, alt: str, fmt: str = "svg") -> str:
-    """The badge as an image linking to the counter; `fmt="png"` for e-mail, where SVG
-    is rarely shown."""
-    return str(Markup('<a href="{link}"><img src="{src}" alt="{alt}" height="{h}"></a>').format(
-        link=link, src=badge.url(fmt), alt=alt, h=badge.height))
+    """The badge as an image linking to `link`. On web pages (SVG) only the height is
+    pinned: the width follows the text, which grows with the day count.
+
+    `fmt="png"` is for e-mail, where SVG is rarely shown: the high-DPI PNG, given its
+    size in px (when `badge.width` is known) so that every client shows it at that size
+    and lays the message out before it loads; `height:auto` keeps its proportions in the
+    clients that read styles when the text (and so the width) has grown since."""
+    if fmt != "png" or badge.width is None:
+        return str(Markup('<a href="{link}"><img src="{src}" alt="{alt}" height="{h}"></a>'
+                          ).format(link=link, src=badge.url(fmt), alt=alt, h=badge.height))
+    return str(Markup(
+        '<a href="{link}"><img src="{src}" alt="{alt}" width="{w}" height="{h}" '
+        'style="height:auto;max-width:100%;border:0"></a>'
+    ).format(link=link, src=badge.url("png"), alt=alt, w=badge.width, h=badge.height))
 
 
 # --- Markdown and BBCode --------------------------------------------------------------
@@ -267,9 +292,10 @@ def badge_markdown(badge: Badge, link: str, alt: str) -> str:
 
 
 def badge_bbcode(badge: Badge, link: str) -> str:
-    """For BBCode forums, which often accept only raster images: the PNG. BBCode has no
-    alt text and no escaping, so the URLs are made safe instead."""
-    return f"[url={_url(link)}][img]{_url(badge.url('png'))}[/img][/url]"
+    """For BBCode forums, which often accept only raster images: the PNG, at 1x (a forum
+    shows an image at its pixel size, and BBCode's size syntax differs from forum to
+    forum). BBCode has no alt text and no escaping, so the URLs are made safe instead."""
+    return f"[url={_url(link)}][img]{_url(badge.url('png', scale=1))}[/img][/url]"
 
 
 # --- all of them ----------------------------------------------------------------------
@@ -289,9 +315,12 @@ def widget_snippets(embed: Embed, title: str, size: Size = Size(),
             Snippet("link", oembed_link(embed)))
 
 
-def badge_snippets(badge: Badge, counter: Embed, alt: str) -> tuple[Snippet, ...]:
-    """The forms of a strike's badge, each linking to that strike's counter page."""
-    link = counter.url
+def badge_snippets(badge: Badge, counter: Embed, alt: str, link: str = ""
+                   ) -> tuple[Snippet, ...]:
+    """The forms of a strike's badge. The images link to `link` (where a reader reads
+    about the strike: the builder gives the strike's own page), else to the strike's
+    counter page; the last form is the counter page itself, for oEmbed."""
+    link = link or counter.url
     return (Snippet("badge-html", badge_html(badge, link, alt)),
             Snippet("badge-markdown", badge_markdown(badge, link, alt)),
             Snippet("badge-bbcode", badge_bbcode(badge, link)),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-PNG_SCALE = 2
+PNG_SCALE = 2  # the default: crisp on high-DPI screens, shown at half its pixel size
+# What the PNG route offers (`scale=1`: an image whose pixels are its size, for BBCode
+# forums, which show an image at its pixel size and cannot be told another).
+PNG_SCALES = (1, 2)
 
 
 def to_png(svg: bytes, scale: int = PNG_SCALE) -> bytes:
-    """Rasterise a badge with resvg at `scale` times its size (crisp on high-DPI screens).
+    """Rasterise a badge with resvg at `scale` times its size.
 
     The SVG holds only paths and fills, so no font is looked up: the PNG is the SVG.
     """
