@@ -32,7 +32,11 @@ SHOTS = [
     ("news-ar", "/embed/news?limit=3&lang=ar&theme=light", 480),
     ("compact-light", "/embed/strike/s-r-y-type-prisons?layout=compact&theme=light", 220),
     ("builder-light", "/?widget=strike&strike=zehra-kurtay", 1100),
+    ("page-light", "/strike/zehra-kurtay", 720),
 ]
+# Share cards, as link previews fetch them.
+CARDS = [("card-en", "/card/strike/zehra-kurtay.png"),
+         ("card-ar", "/card/strike/zehra-kurtay.png?lang=ar")]
 
 
 def main() -> None:
@@ -56,9 +60,10 @@ def main() -> None:
                     page.close()
                     print(f"docs/img/{name}.png")
                 browser.close()
-            with urllib.request.urlopen(server.url + "/badge/strike/zehra-kurtay.png") as reply:
-                (out / "badge.png").write_bytes(reply.read())
-                print("docs/img/badge.png")
+            for name, path in [("badge", "/badge/strike/zehra-kurtay.png"), *CARDS]:
+                with urllib.request.urlopen(server.url + path) as reply:
+                    (out / f"{name}.png").write_bytes(reply.read())
+                    print(f"docs/img/{name}.png")
         finally:
             server.stop()
 

@@ -65,6 +65,7 @@
     f.loading = 'lazy';
     f.referrerPolicy = 'no-referrer';
     f.setAttribute('sandbox', frame.sandbox);
+    f.allow = frame.allow;
     f.className = 'solidarity-widget-frame';
     var s = f.style;
     s.border = '0';

@@ -113,7 +113,8 @@ def test_iframe_takes_the_size_or_the_widgets_default(widget: str, slug: str, si
         "src": embed.url, "title": "T", "width": width, "height": height,
         "style": "border:0" if size.width is None else "border:0;max-width:100%",
         "loading": "lazy", "referrerpolicy": "no-referrer",
-        "sandbox": "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"})
+        "sandbox": "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox",
+        "allow": "web-share; clipboard-write"})
 
 
 @pytest.mark.parametrize("widget, options, query", [

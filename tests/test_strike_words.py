@@ -155,3 +155,16 @@ def test_the_widget_shows_the_readers_words_and_marks_the_original(
     assert '<span dir="auto" lang="en">Zehra Kurtay</span>' in tr
     de = client.simulate_get("/embed/strike/zehra-kurtay", params={"lang": "de"}).text
     assert '<span dir="auto" lang="en">Resistance tent' in de
+
+
+def test_the_widgets_show_the_ways_to_act_when_asked(
+        client: falcon.testing.TestClient) -> None:
+    plain = client.simulate_get("/embed/strike/zehra-kurtay").text
+    assert "petition.example" not in plain and 'class="sw-share"' not in plain
+    asked = client.simulate_get("/embed/strike/zehra-kurtay",
+                                params={"actions": "on", "lang": "tr"}).text
+    assert 'href="https://petition.example/zehra"' in asked
+    assert '<span dir="auto">Dilekçeyi imzalayın</span>' in asked
+    assert 'class="sw-share" data-url="http://127.0.0.1:8000/strike/zehra-kurtay?lang=tr"' in asked
+    listed = client.simulate_get("/embed/strikes", params={"actions": "on"}).text
+    assert "Sign the petition" in listed

@@ -5,6 +5,7 @@ interface SwFrame {
   min: number;
   max: number;
   sandbox: string;
+  allow: string;
   message: string;
   measure: string;
   measured: string;

@@ -20,6 +20,9 @@ OEMBED_WIDTH = {"news": 600, "strikes": 600, "strike": 500}
 # Heights asked for by a snippet or by the widget's own message are kept in this range.
 MIN_HEIGHT, MAX_HEIGHT = 40, 4000
 SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+# What a framed widget may ask the browser for: its share button (the share sheet, else
+# copying the link). Nothing else: no camera, no location, no payment.
+ALLOW = "web-share; clipboard-write"
 # The message an embed page sends its host with its content's height.
 HEIGHT_MESSAGE = "solidarity-widget:height"
 # The builder asks an embed page for its heights at every width; the page answers with
@@ -33,6 +36,6 @@ FRAME_TOKEN = "__SW_FRAME__"
 def frame_constants() -> dict[str, Any]:
     """What the scripts are given, as a JSON object."""
     return {"heights": DEFAULT_HEIGHT, "min": MIN_HEIGHT, "max": MAX_HEIGHT,
-            "sandbox": SANDBOX, "message": HEIGHT_MESSAGE, "measure": MEASURE_MESSAGE,
+            "sandbox": SANDBOX, "allow": ALLOW, "message": HEIGHT_MESSAGE, "measure": MEASURE_MESSAGE,
             "measured": MEASURED_MESSAGE, "go": routes.GO.template}
 

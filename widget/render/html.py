@@ -130,7 +130,8 @@ class Pages:
         """The strike's own page (/strike/SLUG): the counter, its words in full, the ways
         to act, its timeline, the organisation's posts about it, and how to embed it."""
         options = EmbedOptions(lang=lang)
-        view = strike_view(strike, now, lang, self.site)
+        # "Read more" would lead to this very page; the share button shares it.
+        view = {**strike_view(strike, now, lang, self.site), "more": ""}
         zone = post_timezone(snapshot, self.site.timezone)
         wanted = set(strike.related_posts)
         posts = [post_view(p, lang, zone) for p in snapshot.posts if p.url in wanted]

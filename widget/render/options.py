@@ -51,6 +51,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("background", ("default", "transparent"), "default",
            "transparent lets the host page's background show through."),
     Option("header", ("on", "off"), "on", "Show the widget's heading."),
+    Option("actions", ("off", "on"), "off",
+           "Show the strike's ways to act (petition, letter, …) and a share button.",
+           ("strikes", "strike")),
     Option("limit", None, "5", "How many items ({}–{}).".format(*LIMIT), ("news", "strikes")),
     Option("images", ("on", "off"), "on", "Show post thumbnails (full layout only).",
            ("news",)),
@@ -88,6 +91,7 @@ class EmbedOptions:
     layout: str = _default("layout")
     background: str = _default("background")
     header: str = _default("header")
+    actions: str = _default("actions")
     images: str = _default("images")
     limit: int = _default("limit")
     category: str = _default("category")

@@ -22,7 +22,7 @@ from widget.render.badge.png import PNG_SCALE, PNG_SCALES
 from widget.render.badge.renderer import FORMATS
 from widget.render.badge.svg import STYLES, THEMES
 from widget.render.badge.text import BadgeOptions
-from widget.render.frames import DEFAULT_HEIGHT, MAX_HEIGHT, MIN_HEIGHT, SANDBOX
+from widget.render.frames import ALLOW, DEFAULT_HEIGHT, MAX_HEIGHT, MIN_HEIGHT, SANDBOX
 from widget.render.options import OPTIONS, EmbedOptions
 
 WIDGETS = tuple(r.widget for r in routes.EMBEDS if r.widget)
@@ -240,10 +240,10 @@ def iframe(embed: Embed, title: str, size: Size = Size()) -> str:
     style = "border:0" if size.width is None else "border:0;max-width:100%"
     return str(Markup(
         '<iframe src="{src}" title="{title}" width="{width}" height="{height}" '
-        'style="{style}" loading="lazy" referrerpolicy="no-referrer" sandbox="{sandbox}">'
-        '</iframe>'
+        'style="{style}" loading="lazy" referrerpolicy="no-referrer" sandbox="{sandbox}" '
+        'allow="{allow}"></iframe>'
     ).format(src=embed.url, title=title, width=width, height=iframe_height(embed.widget, size),
-             style=style, sandbox=SANDBOX))
+             style=style, sandbox=SANDBOX, allow=ALLOW))
 
 
 def oembed_link(embed: Embed) -> str:
