@@ -171,8 +171,8 @@ def test_badge_preview_and_snippets(page: Any, hosts: HostServer, service: Gunic
     expect(page.locator("#b-preview-frame")).to_have_count(0)
     expect(page.locator("#b-accent")).to_be_hidden()
     counter = service.url + "/embed/strike/ali-hasan-akgul?theme=dark"
-    # The images link to the organisation's post about the strike (its "Read more").
-    link = "https://is4pp.example/2025/07/11/hunger-striker-ali-hasan-akgul-released/"
+    # The images link to the strike's own page (as its "Read more" does).
+    link = service.url + "/strike/ali-hasan-akgul"
     svg, png = service.url + src, service.url + src.replace(".svg", ".png")
     alt = "Ali Hasan Akgül: hunger strike"
     amp = "&amp;"

@@ -58,6 +58,8 @@ def settled(page: Any) -> tuple[Any, Any]:
     """The embedded frame once WordPress has shown it (it hides it until the frame
     speaks its protocol) and its height matches the content's."""
     page.wait_for_selector("iframe.wp-embedded-content", state="attached")
+    # WordPress lazy-loads frames below the fold: the reader scrolls to it.
+    page.eval_on_selector("iframe.wp-embedded-content", "f => f.scrollIntoView()")
     page.wait_for_function("""() => {
         const f = document.querySelector('iframe.wp-embedded-content');
         if (!f || f.hasAttribute('style') || !f.contentWindow) return false;
