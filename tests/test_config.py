@@ -27,7 +27,7 @@ def test_config_has_a_field_of_its_type_for_every_setting_and_no_other() -> None
         # Config's defaults are read from SETTINGS by name: this catches a field that
         # reads another setting's default (the two names written differently).
         assert fields[setting.name].default == setting.type(setting.default), setting.name
-    assert set(fields) - {s.name for s in SETTINGS} == {"sources", "root"}
+    assert set(fields) - {s.name for s in SETTINGS} == {"sources", "country_names", "root"}
 
 
 def test_every_setting_is_documented() -> None:

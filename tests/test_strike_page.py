@@ -153,3 +153,34 @@ def test_the_card_says_what_the_page_says() -> None:
                      "#b3261e", dt.datetime(2025, 7, 14, tzinfo=dt.UTC))
     assert (text.name, text.demand, text.site) == ("Zehra Kurtay",
                                                   "Demand: Right to residence", "IS4PP")
+
+
+def test_the_organisation_names_countries_its_own_way(demo_dir: Path) -> None:
+    """Kurmanji readers of this organisation write "Tirkiye", CLDR "Türkiye"."""
+    from widget.config import ConfigError, load_config
+    from widget.http.app import create_app
+    from widget.store import Store
+    from widget.sync import sync_all
+
+    config_file = demo_dir / "widget.toml"
+    original = config_file.read_text()
+    config_file.write_text(original + '\n[country_names.ku]\nTR = "Tirkiye"\n'
+                           '[country_names.en]\nPS = "Palestine"\n')
+    config = load_config(config_file, environ={})
+    assert dict(dict(config.country_names)["ku"]) == {"TR": "Tirkiye"}
+    with Store(config.database) as store:
+        sync_all(config, store)
+        client = falcon.testing.TestClient(create_app(config, store=store))
+        ku = client.simulate_get("/embed/strike/ali-hasan-akgul", params={"lang": "ku"}).text
+        assert "Tirkiye" in ku and "Türkiye" not in ku
+        tr = client.simulate_get("/embed/strike/ali-hasan-akgul", params={"lang": "tr"}).text
+        assert "Türkiye" in tr  # other languages keep CLDR's
+    for wrong, message in (('[country_names.xx]\nTR = "T"\n', "country_names.xx: not an "
+                                                              "interface language"),
+                           ('[country_names.ku]\nTurkey = "T"\n', "country_names.ku.Turkey: "
+                                                                  "not an ISO 3166-1"),
+                           ('[country_names.ku]\nTR = ""\n', "country_names.ku.TR: must be")):
+        config_file.write_text(original + "\n" + wrong)
+        with pytest.raises(ConfigError) as info:
+            load_config(config_file, environ={})
+        assert any(message in p for p in info.value.problems), info.value.problems

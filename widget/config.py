@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from widget.days import DEFAULT_RULE, ConfirmationRule, timezone_problem
+from widget.i18n import LANGUAGES
 
 SOURCE_TYPES = ("wordpress", "feed")
 
@@ -181,9 +182,13 @@ class Config:
     fetch_max_bytes: int = _default("fetch_max_bytes")
     wordpress_max_pages: int = _default("wordpress_max_pages")
     stale_after: int = _default("stale_after")
-    # Not settings: the [[sources]] tables, and the config file's folder.
+    # Not settings: the [[sources]] tables, the [country_names.LANG] tables (the names
+    # the organisation writes for countries in a language, where CLDR's differ:
+    # ((lang, ((code, name), …)), …)), and the config file's folder.
     sources: tuple[SourceConfig, ...] = field(default=())
+    country_names: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     root: Path = Path(".")
+
 
     @property
     def confirmation(self) -> ConfirmationRule:
@@ -280,7 +285,7 @@ def _settings(raw: Mapping[str, Any], environ: Mapping[str, str], where: str,
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}  # where each value came from, for the problems
     for key, value in raw.items():
-        if key == "sources":
+        if key in ("sources", "country_names"):
             continue
         if key not in _BY_NAME:
             problems.append(f"{where}: {key}: unknown setting (known: {', '.join(_BY_NAME)})")
@@ -333,6 +338,36 @@ def _check(values: Mapping[str, Any], origin: Mapping[str, str], problems: list[
                             f"{reason}")
 
 
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+def _country_names(raw: Any, where: str, problems: list[str]
+                   ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """[country_names.ku] TR = "Tirkiye": checked as a whole, each problem named."""
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: country_names: must be tables like [country_names.ku]")
+        return ()
+    found = []
+    for lang, names in raw.items():
+        at = f"{where}: country_names.{lang}"
+        if lang not in LANGUAGES:
+            problems.append(f"{at}: not an interface language (" + ", ".join(LANGUAGES) + ")")
+            continue
+        if not isinstance(names, dict):
+            problems.append(f"{at}: must be a table of COUNTRY = \"name\"")
+            continue
+        good = []
+        for code, name in names.items():
+            if not _COUNTRY.fullmatch(code):
+                problems.append(f"{at}.{code}: not an ISO 3166-1 alpha-2 code (TR, PS, …)")
+            elif not isinstance(name, str) or not name.strip() or len(name) > 80:
+                problems.append(f"{at}.{code}: must be a name of 1 to 80 characters")
+            else:
+                good.append((code, name.strip()))
+        found.append((lang, tuple(good)))
+    return tuple(found)
+
+
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Read the config file (if any), then the environment; raise ConfigError listing problems."""
     environ = os.environ if environ is None else environ
@@ -344,6 +379,7 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     problems: list[str] = []
     values = _settings(raw, environ, where, problems)
     sources = _sources(raw.get("sources", []), where, problems)
+    countries = _country_names(raw.get("country_names", {}), where, problems)
     if problems:
         raise ConfigError(problems)
     for name in _PATHS:
@@ -351,4 +387,4 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         values[name] = value if value.is_absolute() else root / value
     if isinstance(values.get("base_url"), str):
         values["base_url"] = values["base_url"].rstrip("/")
-    return Config(**values, sources=sources, root=root)
+    return Config(**values, sources=sources, country_names=countries, root=root)

@@ -45,7 +45,7 @@ def create_app(config: Config, *, store: Store | None = None,
     assets = default_assets()
     site = Site(config.site_name, config.site_url, config.base_url, config.content_lang,
                 timezone=config.timezone,
-                rule=config.confirmation)
+                rule=config.confirmation, country_names=config.country_names)
     services = Services(
         config=config,
         snapshots=SnapshotSource(store, config.reload_interval, clock, files),

@@ -278,7 +278,7 @@ def event_title(event: StrikeEvent) -> str:
     return f"{strike.name}: {what}"
 
 
-def event_summary(event: StrikeEvent) -> str:
+def event_summary(event: StrikeEvent, site: Site) -> str:
     strike = event.strike
     start = strike.start_date
     if event.kind in (ENDED, SUSPENDED):
@@ -294,7 +294,7 @@ def event_summary(event: StrikeEvent) -> str:
         since = "since" if strike.start_known else "reported since"
         span = f"{since} {i18n.long_date(start, 'en')}"
     parts = [f"{phrases.KINDS[strike.kind].summary}, {span}.",
-             f"Place: {strike.place}, {i18n.country_name(strike.country, 'en')}."]
+             f"Place: {strike.place}, {site.country(strike.country, 'en')}."]
     if event.kind == UNVERIFIED:
         parts.append("No one has confirmed it since: the widgets no longer show a current "
                      "day count, only the last confirmed one.")
@@ -341,5 +341,5 @@ def strikes_atom(snapshot: Snapshot, site: Site, now: dt.datetime) -> bytes:
         _sub(item, "published", when)
         _sub(item, "updated", when)
         _sub(item, "category", term=event.kind, label=_LABELS[event.kind])
-        _sub(item, "summary", event_summary(event), type="text")
+        _sub(item, "summary", event_summary(event, site), type="text")
     return _xml_bytes(feed)

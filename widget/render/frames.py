@@ -36,6 +36,6 @@ FRAME_TOKEN = "__SW_FRAME__"
 def frame_constants() -> dict[str, Any]:
     """What the scripts are given, as a JSON object."""
     return {"heights": DEFAULT_HEIGHT, "min": MIN_HEIGHT, "max": MAX_HEIGHT,
-            "sandbox": SANDBOX, "allow": ALLOW, "message": HEIGHT_MESSAGE, "measure": MEASURE_MESSAGE,
-            "measured": MEASURED_MESSAGE, "go": routes.GO.template}
+            "sandbox": SANDBOX, "allow": ALLOW, "message": HEIGHT_MESSAGE,
+            "measure": MEASURE_MESSAGE, "measured": MEASURED_MESSAGE, "go": routes.GO.template}
 

@@ -61,6 +61,15 @@ class Site:
     # When a count stops being told as today's: the config's confirm_every_days and
     # unverified_after_days (widget/http/app.py), for every page and feed of this site.
     rule: ConfirmationRule = DEFAULT_RULE
+    # The organisation's own names of countries per language (config [country_names.LANG]).
+    country_names: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def country(self, code: str, lang: str) -> str:
+        """A country's name as this organisation writes it in `lang`, else CLDR's."""
+        for language, names in self.country_names:
+            if language == lang and (name := dict(names).get(code)):
+                return name
+        return i18n.country_name(code, lang)
 
 
 class Pages:
@@ -405,7 +414,7 @@ def strike_view(strike: Strike, now: dt.datetime, lang: str, site: Site) -> dict
         "dates": Markup(phrases.elide(_dates(strike, count, since, lang), lang)),
         "place": words.place,
         "place_attrs": attrs(words.place_translated),
-        "country": i18n.country_name(strike.country, lang),
+        "country": site.country(strike.country, lang),
         "separator": phrases.list_separator(lang),  # between the place and the country
         "since": since,
         "ended": _date(strike.end_date, lang) if strike.end_date else "",

@@ -130,7 +130,10 @@ def strike_text(strike: Strike | None, now: dt.datetime, lang: str, *,
         if count.unconfirmed_since is not None:
             message += (_last_confirmed(t, i18n.medium_date(count.unconfirmed_since, lang)),)
         accent = ONGOING
-    return BadgeText(strike.name, message, accent, lang, name_lang)
+    # The name as the strikes file writes it in the badge's language, where it does.
+    words = strike.words(lang)
+    return BadgeText(words.name, message, accent, lang,
+                     lang if words.name_translated else name_lang)
 
 
 def _last_confirmed(t: gettext.NullTranslations, date: str) -> str:
