@@ -100,7 +100,8 @@ def test_the_page_is_public_indexable_and_shareable(client: falcon.testing.TestC
     text = result.text
     assert 'class="sw-n"' in text and "The hunger strike began" in text
     assert "Sign the petition" in text and 'href="https://petition.example/zehra"' in text
-    assert 'class="sw-share"' in text and "/feeds/strikes.atom" in text
+    assert 'class="sw-share"' in text
+    assert 'href="http://127.0.0.1:8000/feeds/strikes.atom?strike=zehra-kurtay"' in text
     assert "is4pp.example/2025/07/13/struggle-against-expulsion" in text  # a related post
     assert "/?strike=zehra-kurtay" in text  # how to embed it
 
@@ -184,3 +185,16 @@ def test_the_organisation_names_countries_its_own_way(demo_dir: Path) -> None:
         with pytest.raises(ConfigError) as info:
             load_config(config_file, environ={})
         assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_the_strikes_own_feed(client: falcon.testing.TestClient) -> None:
+    import feedparser
+
+    one = feedparser.parse(client.simulate_get("/feeds/strikes.atom",
+                                               params={"strike": "ali-hasan-akgul"}).content)
+    assert one.entries and all(e.link == BASE + "/strike/ali-hasan-akgul" for e in one.entries)
+    every = feedparser.parse(client.simulate_get("/feeds/strikes.atom").content)
+    assert len(every.entries) > len(one.entries)
+    assert_problem(client.simulate_get("/feeds/strikes.atom", params={"strike": "nobody"}), 404)
+    assert_problem(client.simulate_get("/feeds/strikes.atom",
+                                       params={"strike": "example-removed-strike"}), 410)

@@ -190,6 +190,8 @@ class Exporter:
         self._badges(strikes)
         for feed in (routes.POSTS_ATOM, routes.POSTS_JSON, routes.STRIKES_ATOM):
             self.export(feed)
+        for slug in strikes:  # the feed each strike's page offers
+            self.export(routes.STRIKES_ATOM, f"strike={slug}")
         for route, path, query in extras:
             self.export_path(route, path, query)
         self.export(routes.LOADER)

@@ -70,17 +70,25 @@ class StrikeEventsFeed:
         return instants
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        Params(req, ())
+        # `strike`: one strike's events, the feed its page offers to follow.
+        slug = Params(req, ("strike",)).text("strike", max_length=120) or ""
         snapshot = self._snapshots.current()
+        if slug and slug not in snapshot.strikes:
+            if slug in snapshot.removed:
+                raise falcon.HTTPGone(title="Strike no longer listed",
+                                      description=f"the hunger strike {slug!r} was removed")
+            raise falcon.HTTPNotFound(title="Unknown strike",
+                                      description=f"no hunger strike is listed as {slug!r}")
         now = self._clock()
         instants = self._event_instants(snapshot)
         due = bisect.bisect_right(instants, now)
         pending = instants[due] if due < len(instants) else None
 
         def body() -> Entry:
-            return entry(render.strikes_atom(snapshot, self._site, now), fresh_until=pending)
+            return entry(render.strikes_atom(snapshot, self._site, now, slug),
+                         fresh_until=pending)
 
-        key = (routes.STRIKES_ATOM.name, snapshot.version, due)
+        key = (routes.STRIKES_ATOM.name, slug, snapshot.version, due)
         send(resp, self._rendered.get(key, body), ATOM)
 
     on_head = on_get

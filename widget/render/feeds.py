@@ -319,14 +319,25 @@ def _rfc3339(value: dt.datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
-def strikes_atom(snapshot: Snapshot, site: Site, now: dt.datetime) -> bytes:
+def strikes_atom(snapshot: Snapshot, site: Site, now: dt.datetime, slug: str = "") -> bytes:
+    """The events of every listed strike, or with `slug` of that strike alone (the feed
+    its page offers to follow)."""
     base = site.base_url
     events = due_events(strike_events(snapshot, site.rule), now)
-    updated = _rfc3339(events[0].at) if events else iso(EPOCH)
-    feed = _feed(site, tag_uri(base, "feed/strikes"), f"{site.name}: hunger strikes", updated,
-                 base + STRIKES_ATOM, [(_home(site, f"{routes.EMBED_STRIKES.template}?status=all"),
-                                     "text/html")],
-                 lang="en")
+    if slug:
+        strike = snapshot.strikes[slug]
+        events = tuple(e for e in events if e.strike.slug == slug)
+        updated = _rfc3339(events[0].at) if events else iso(EPOCH)
+        page = base + routes.STRIKE_PAGE.path(slug=_path_part(slug))
+        feed = _feed(site, tag_uri(base, f"feed/strikes/{_path_part(slug)}"),
+                     f"{site.name}: {strike.name}: hunger strike", updated,
+                     f"{base}{STRIKES_ATOM}?strike={slug}", [(page, "text/html")], lang="en")
+    else:
+        updated = _rfc3339(events[0].at) if events else iso(EPOCH)
+        feed = _feed(site, tag_uri(base, "feed/strikes"), f"{site.name}: hunger strikes",
+                     updated, base + STRIKES_ATOM,
+                     [(_home(site, f"{routes.EMBED_STRIKES.template}?status=all"), "text/html")],
+                     lang="en")
     for event in events:
         strike = event.strike
         item = _sub(feed, "entry")

@@ -160,7 +160,7 @@ class Pages:
                         for code in i18n.LANGUAGES],
             description=share_text(strike, now, lang, self.site),
             builder=f"{routes.BUILDER.template}?strike={strike.slug}&ui={lang}",
-            feed=self.site.base_url + routes.STRIKES_ATOM.template)
+            feed=f"{self.site.base_url}{routes.STRIKES_ATOM.template}?strike={strike.slug}")
 
     def notice(self, options: EmbedOptions) -> bytes:
         """The page of a removed strike (its tombstone): "no longer listed"."""
