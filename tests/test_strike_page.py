@@ -169,6 +169,9 @@ def test_the_organisation_names_countries_its_own_way(demo_dir: Path) -> None:
                            '[country_names.en]\nPS = "Palestine"\n')
     config = load_config(config_file, environ={})
     assert dict(dict(config.country_names)["ku"]) == {"TR": "Tirkiye"}
+    # Kept with the last good config a worker falls back on.
+    from widget.fallback import dump_config, undump_config
+    assert undump_config(dump_config(config)) == config
     with Store(config.database) as store:
         sync_all(config, store)
         client = falcon.testing.TestClient(create_app(config, store=store))

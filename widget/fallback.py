@@ -76,6 +76,8 @@ def undump_config(text: str) -> Config:
         if hint is Path and name in raw:
             raw[name] = Path(raw[name])
     raw["sources"] = tuple(SourceConfig(**s) for s in raw["sources"])
+    raw["country_names"] = tuple((lang, tuple((code, name) for code, name in names))
+                                 for lang, names in raw.get("country_names", ()))
     return Config(**raw)
 
 
