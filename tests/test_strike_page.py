@@ -103,7 +103,10 @@ def test_the_page_is_public_indexable_and_shareable(client: falcon.testing.TestC
     assert 'class="sw-share"' in text
     assert 'href="http://127.0.0.1:8000/feeds/strikes.atom?strike=zehra-kurtay"' in text
     assert "is4pp.example/2025/07/13/struggle-against-expulsion" in text  # a related post
-    assert "/?strike=zehra-kurtay" in text  # how to embed it
+    assert "/?strike=zehra-kurtay" in text  # how to embed it: the builder, and the snippet
+    assert ('&lt;a class=&#34;solidarity-widget&#34; href=&#34;'
+            'http://127.0.0.1:8000/embed/strike/zehra-kurtay&#34;') in text
+    assert "&lt;script async src=&#34;http://127.0.0.1:8000/widget.js&#34;&gt;" in text
 
 
 def test_the_page_speaks_the_readers_language(client: falcon.testing.TestClient) -> None:

@@ -34,7 +34,7 @@ from widget.days import (
 )
 from widget.model import Post, Status, Strike
 from widget.query import PostQuery, post_timezone, select_posts
-from widget.render import phrases
+from widget.render import fallback_text, phrases, snippets
 from widget.render.events import (
     CONFIRMED,
     ENDED,
@@ -160,7 +160,18 @@ class Pages:
                         for code in i18n.LANGUAGES],
             description=share_text(strike, now, lang, self.site),
             builder=f"{routes.BUILDER.template}?strike={strike.slug}&ui={lang}",
+            snippet=self._snippet(strike, lang),
             feed=f"{self.site.base_url}{routes.STRIKES_ATOM.template}?strike={strike.slug}")
+
+    def _snippet(self, strike: Strike, lang: str) -> str:
+        """The script snippet of this strike's counter, as the builder gives it (without
+        the heights its preview measures: the loader reserves the default)."""
+        t = i18n.translations(lang)
+        title = t.gettext("%(name)s: hunger strike") % {"name": strike.words(lang).name}
+        embed = snippets.Embed(self.site.base_url, "strike", EmbedOptions(lang=lang),
+                               strike.slug)
+        return snippets.script_tag(embed, title, fallback=fallback_text.strike_text(strike,
+                                                                                    lang))
 
     def notice(self, options: EmbedOptions) -> bytes:
         """The page of a removed strike (its tombstone): "no longer listed"."""
