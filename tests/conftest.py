@@ -109,6 +109,31 @@ def copy_demo(target: Path) -> Path:
     return target
 
 
+# Zehra Kurtay's strike with a way to act and Turkish words: for the tests of the strike's
+# words, its page and its widgets' actions (tests/test_strike_words.py, test_strike_page.py).
+ZEHRA_WORDS = """
+[[strike.zehra-kurtay.actions]]
+kind = "petition"
+label = "Sign the petition"
+url = "https://petition.example/zehra"
+
+[strike.zehra-kurtay.tr]
+place = "Porte de Strasbourg'daki direniş çadırı"
+demands = ["Siyasi mülteci olarak oturma hakkı"]
+actions = ["Dilekçeyi imzalayın"]
+"""
+
+
+def copy_demo_with_words(target: Path) -> Path:
+    """copy_demo, with ZEHRA_WORDS in the strikes file."""
+    folder = copy_demo(target)
+    strikes = folder / "strikes.toml"
+    text = strikes.read_text()
+    at = text.index("[strike.ali-hasan-akgul]")
+    strikes.write_text(text[:at] + ZEHRA_WORDS.lstrip() + "\n" + text[at:])
+    return folder
+
+
 @pytest.fixture
 def demo_dir(tmp_path: Path) -> Path:
     """A copy of the demo content, so tests can edit it freely."""

@@ -11,30 +11,14 @@ from urllib.parse import urlsplit
 import falcon.testing
 import pytest
 
-from tests.conftest import assert_problem, copy_demo
+from tests.conftest import assert_problem, copy_demo_with_words
 from widget.i18n import LANGUAGES
 
 BASE = "http://127.0.0.1:8000"
-WORDS = """
-[[strike.zehra-kurtay.actions]]
-kind = "petition"
-label = "Sign the petition"
-url = "https://petition.example/zehra"
-
-[strike.zehra-kurtay.tr]
-place = "Porte de Strasbourg'daki direniş çadırı"
-actions = ["Dilekçeyi imzalayın"]
-"""
-
-
 @pytest.fixture
 def demo_dir(tmp_path: Path) -> Path:
-    folder = copy_demo(tmp_path / "demo")
-    strikes = folder / "strikes.toml"
-    text = strikes.read_text()
-    at = text.index("[strike.ali-hasan-akgul]")
-    strikes.write_text(text[:at] + WORDS.lstrip() + "\n" + text[at:])
-    return folder
+    """The demo, with Turkish words and an action for Zehra Kurtay's strike."""
+    return copy_demo_with_words(tmp_path / "demo")
 
 
 class Crawler(HTMLParser):

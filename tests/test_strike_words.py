@@ -9,7 +9,7 @@ from pathlib import Path
 import falcon.testing
 import pytest
 
-from tests.conftest import assert_problem, copy_demo
+from tests.conftest import assert_problem, copy_demo_with_words
 from tests.test_strikes_file import GOOD, errors
 from widget.model import ActionKind
 from widget.store import Store
@@ -101,28 +101,10 @@ def test_the_store_keeps_them(tmp_path: Path) -> None:
     assert store.read_all()[2] == strikes
 
 
-WORDS = """
-[[strike.zehra-kurtay.actions]]
-kind = "petition"
-label = "Sign the petition"
-url = "https://petition.example/zehra"
-
-[strike.zehra-kurtay.tr]
-place = "Porte de Strasbourg'daki direniş çadırı"
-demands = ["Siyasi mülteci olarak oturma hakkı"]
-actions = ["Dilekçeyi imzalayın"]
-"""
-
-
 @pytest.fixture
 def demo_dir(tmp_path: Path) -> Path:
     """The demo, with Turkish words and an action for Zehra Kurtay's strike."""
-    folder = copy_demo(tmp_path / "demo")
-    strikes = folder / "strikes.toml"
-    text = strikes.read_text()
-    at = text.index("[strike.ali-hasan-akgul]")
-    strikes.write_text(text[:at] + WORDS.lstrip() + "\n" + text[at:])
-    return folder
+    return copy_demo_with_words(tmp_path / "demo")
 
 
 def test_the_api_gives_every_language_and_honours_lang(
