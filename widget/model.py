@@ -174,12 +174,6 @@ class Strike:
             actions_translated=bool(labels))
 
     @property
-    def read_more(self) -> str:
-        """Where a reader reads more: the organisation's post about this strike, else its
-        first source; "" when there is neither (the organisation's site, then)."""
-        return next(iter((*self.related_posts, *self.sources)), "")
-
-    @property
     def stopped(self) -> bool:
         """Ended or suspended: the day count froze on `end_date`."""
         return self.status in STOPPED

@@ -17,7 +17,7 @@ from widget.render import card
 from widget.render.api import fresh_until
 from widget.render.badge import text as badge_text
 from widget.render.badge.shaping import Fonts
-from widget.render.html import standing
+from widget.render.html import standing, strike_view
 from widget.render.options import EmbedOptions, OptionError
 
 
@@ -95,8 +95,8 @@ class ShareCard:
         def draw() -> Entry:
             said = badge_text.strike_text(strike, now, lang, name_lang=site.content_lang,
                                           speaks=lambda _: True, rule=site.rule)
-            text = card.card_text(strike, standing(strike, now, lang, site), lang,
-                                  site.name, "#" + said.accent, now)
+            text = card.card_text(strike, standing(strike_view(strike, now, lang, site)), lang,
+                                  site.name, "#" + said.accent)
             return entry(card.png(text, self._fonts),
                          fresh_until=fresh_until([strike], now, site.rule))
 

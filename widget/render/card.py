@@ -8,7 +8,6 @@ stands (the day or its outcome), the demand, and the organisation.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from widget import i18n
@@ -102,8 +101,7 @@ def png(text: CardText, fonts: Fonts) -> bytes:
     return to_png(svg(text, fonts), 1)
 
 
-def card_text(strike: Strike, standing: str, lang: str, site: str, accent: str,
-              now: dt.datetime) -> CardText:
+def card_text(strike: Strike, standing: str, lang: str, site: str, accent: str) -> CardText:
     t = i18n.translations(lang)
     words = strike.words(lang)
     demand = (t.gettext("Demand:") + " " + words.demands[0]) if words.demands else ""

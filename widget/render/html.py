@@ -158,7 +158,7 @@ class Pages:
             alternates=[(code, self.site.base_url + path
                          + ("" if code == i18n.DEFAULT_LANGUAGE else f"?lang={code}"))
                         for code in i18n.LANGUAGES],
-            description=share_text(strike, now, lang, self.site),
+            description=share_text(view, lang),
             builder=f"{routes.BUILDER.template}?strike={strike.slug}&ui={lang}",
             snippet=self._snippet(strike, lang),
             feed=f"{self.site.base_url}{routes.STRIKES_ATOM.template}?strike={strike.slug}")
@@ -206,16 +206,14 @@ def timeline(strike: Strike, now: dt.datetime, lang: str,
     return entries
 
 
-def standing(strike: Strike, now: dt.datetime, lang: str, site: Site) -> str:
-    """Where the strike stands, as the widget's headline says it, in plain text."""
-    headline = str(strike_view(strike, now, lang, site)["headline"])
-    return html_unescape(" ".join(re.sub(r"<[^>]+>", "", headline).split()))
+def standing(view: dict[str, Any]) -> str:
+    """Where the strike stands, as its card's headline (strike_view) says it, in plain text."""
+    return html_unescape(" ".join(re.sub(r"<[^>]+>", "", str(view["headline"])).split()))
 
 
-def share_text(strike: Strike, now: dt.datetime, lang: str, site: Site) -> str:
+def share_text(view: dict[str, Any], lang: str) -> str:
     """One line for link previews: where the strike stands, and the demand."""
-    view = strike_view(strike, now, lang, site)
-    text = standing(strike, now, lang, site)
+    text = standing(view)
     if view["demand"]:
         t = i18n.translations(lang)
         if text and text[-1] not in ".!?։。؟":
