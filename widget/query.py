@@ -33,6 +33,11 @@ def slugify(text: str) -> str:
 PAGE_SIZES = (1, 50)
 PAGE_SIZE = 10
 
+# A page of strikes: enough for every organisation's whole list at once today (the
+# demo has 3, a large one a few dozen); a list of 1,000 comes in pages, like posts.
+STRIKE_PAGE_SIZES = (1, 200)
+STRIKE_PAGE_SIZE = 100
+
 
 class BadCursor(ValueError):
     pass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import threading
 from urllib.parse import urlencode
 
@@ -21,6 +23,8 @@ from widget.model import STATUS_FILTERS
 from widget.query import (
     PAGE_SIZE,
     PAGE_SIZES,
+    STRIKE_PAGE_SIZE,
+    STRIKE_PAGE_SIZES,
     BadCursor,
     PostQuery,
     encode_cursor,
@@ -82,11 +86,31 @@ def _lang(params: Params) -> str | None:
     return params.choice("lang", tuple(LANGUAGES), default=DEFAULT_LANGUAGE)
 
 
+def _strike_cursor(slug: str) -> str:
+    return base64.urlsafe_b64encode(slug.encode()).decode().rstrip("=")
+
+
+def _after(cursor: str, slugs: list[str]) -> int:
+    """Where the page after `cursor` (the last slug of the page before) starts."""
+    try:
+        slug = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidParameter("cursor", "is not a cursor this API gave out") from None
+    try:
+        return slugs.index(slug) + 1
+    except ValueError:
+        raise InvalidParameter("cursor", "names a strike no longer in this list: start "
+                               "again from the first page") from None
+
+
 class StrikesResource(_Resource):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        params = Params(req, ("status", "country", "lang"))
+        params = Params(req, ("status", "country", "lang", "limit", "cursor"))
         status = params.choice("status", STATUS_FILTERS, default="active")
+        limit = params.integer("limit", default=STRIKE_PAGE_SIZE, low=STRIKE_PAGE_SIZES[0],
+                               high=STRIKE_PAGE_SIZES[1])
+        cursor = params.text("cursor", max_length=200)
         lang = _lang(params)
         country = params.text("country", max_length=2)
         if country is not None:
@@ -95,15 +119,24 @@ class StrikesResource(_Resource):
         now = self._clock()
 
         def body() -> Entry:
-            strikes = [
+            listed = [
                 s for s in snapshot.strikes.values()
                 if s.listed_under(status) and (country is None or s.country == country)
             ]
+            start = 0 if cursor is None else _after(cursor, [s.slug for s in listed])
+            strikes = listed[start:start + limit]
+            next_url = None
+            if start + limit < len(listed):
+                args = {k: v for k, v in params.key() if k != "cursor"}
+                args["cursor"] = _strike_cursor(strikes[-1].slug)
+                next_url = (f"{self._base}{routes.STRIKES.template}?"
+                            f"{urlencode(sorted(args.items()))}")
             return entry(orjson.dumps({
                 "strikes": [render.strike_dict(s, now, self._base, self._rule, lang)
                             for s in strikes],
+                "next": next_url,
                 "version": snapshot.version,
-            }), fresh_until=render.fresh_until(strikes, now, self._rule))
+            }), next_url=next_url, fresh_until=render.fresh_until(strikes, now, self._rule))
 
         key = ("strikes", params.key(), snapshot.version, snapshot.local_dates(now))
         send(resp, self._rendered.get(key, body))

@@ -73,7 +73,7 @@ class StrikeBadge:
                 data = self._renderer.png(strike, now, options, name_lang=self._name_lang,
                                           rule=self._rule, scale=scale)
             return entry(data, fresh_until=fresh_until([strike], now, self._rule)
-                         if strike else None)
+                         if strike else None, compress=self._format == "svg")
 
         if strike is None:
             # Every slug not listed looks the same: one cache entry for all of them, so

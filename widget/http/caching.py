@@ -78,6 +78,36 @@ def _ancestors(setting: str) -> str:
     return setting if setting.strip() == "*" else f"'self' {setting}"
 
 
+def _encode(req: falcon.Request, resp: falcon.Response, found: Any) -> None:
+    """The rendering's gzipped form (made once with it: responses.entry) when asked for;
+    each encoding its own ETag, and caches in front told the answer depends on asking."""
+    resp.append_header("Vary", "Accept-Encoding")
+    if accepts_gzip(req.get_header("Accept-Encoding")):
+        resp.data = found.gzipped
+        resp.set_header("Content-Encoding", "gzip")
+        resp.set_header("ETag", found.etag[:-1] + '-gz"')
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Accept-Encoding names gzip (or *) without q=0 (RFC 9110 §12.5.3). Anything it
+    cannot read counts as no."""
+    if not header or len(header) > 1000:
+        return False
+    for item in header.split(","):
+        coding, _, params = item.partition(";")
+        if coding.strip().lower() not in ("gzip", "x-gzip", "*"):
+            continue
+        q = params.strip().lower()
+        if not q:
+            return True
+        if q.startswith("q="):
+            try:
+                return float(q[2:]) > 0
+            except ValueError:
+                return False
+    return False
+
+
 class HTTPCaching:
     def __init__(self, config: Config, clock: Callable[[], dt.datetime]):
         self._config = config
@@ -142,6 +172,9 @@ class HTTPCaching:
             resp.set_header("Cache-Control", "public, max-age=31536000, immutable")
             self._conditional(req, resp)
             return
+        found = getattr(resp.context, "entry", None)
+        if found is not None and found.gzipped is not None:
+            _encode(req, resp, found)
         if resp.data is not None and resp.get_header("ETag") is None:
             resp.set_header("ETag", f'"{etag_of(resp.data)}"')
         cache_control, expires = self._freshness(getattr(resp.context, "fresh_until", None))

@@ -8,7 +8,7 @@ from widget import __version__, routes
 from widget.days import DayState
 from widget.i18n import LANGUAGES
 from widget.model import STATUS_FILTERS, ActionKind, Kind, Outcome, Status
-from widget.query import PAGE_SIZE, PAGE_SIZES
+from widget.query import PAGE_SIZE, PAGE_SIZES, STRIKE_PAGE_SIZE, STRIKE_PAGE_SIZES
 from widget.values import SLUG
 
 _DATE = {"type": "string", "format": "date"}
@@ -146,6 +146,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "StrikeList": _strict({
         "strikes": {"type": "array", "items": {"$ref": "#/components/schemas/Strike"}},
+        "next": _nullable(_URL),
         "version": {"type": "string"},
     }),
     "SourceHealth": _strict({
@@ -250,8 +251,13 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                                "default": "active"}),
                     _param("country", "ISO 3166-1 alpha-2 code.", {"type": "string"}),
                     _LANG,
+                    _param("limit", "Strikes per page.",
+                           {"type": "integer", "minimum": STRIKE_PAGE_SIZES[0],
+                            "maximum": STRIKE_PAGE_SIZES[1], "default": STRIKE_PAGE_SIZE}),
+                    _param("cursor", "Opaque cursor from a `next` link.", {"type": "string"}),
                 ],
-                "responses": _ok("StrikeList", "Hunger strikes in the editor's order."),
+                "responses": _ok("StrikeList", "Hunger strikes in the editor's order; "
+                                 "`next` links to the following page."),
             }},
             routes.STRIKE.template: {"get": {
                 "operationId": "getStrike",

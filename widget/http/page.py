@@ -97,7 +97,7 @@ class ShareCard:
                                           speaks=lambda _: True, rule=site.rule)
             text = card.card_text(strike, standing(strike_view(strike, now, lang, site)), lang,
                                   site.name, "#" + said.accent)
-            return entry(card.png(text, self._fonts),
+            return entry(card.png(text, self._fonts), compress=False,
                          fresh_until=fresh_until([strike], now, site.rule))
 
         key = ("card", slug, lang, snapshot.version, snapshot.local_dates(now))
