@@ -46,6 +46,7 @@ class Health:
     def __init__(self) -> None:
         self._troubles: dict[str, Trouble] = {}
         self._lock = threading.Lock()
+        self.changes = 0  # counts every change of the troubles (widget.http.hits)
 
     def report(self, part: str, trouble: Trouble | None) -> None:
         with self._lock:
@@ -54,6 +55,8 @@ class Health:
                 self._troubles.pop(part, None)
             else:
                 self._troubles[part] = trouble
+            if trouble != before:
+                self.changes += 1
         if trouble is not None and trouble != before:
             print(f"solidarity-widget: {part}: {trouble.detail}", file=sys.stderr, flush=True)
         elif trouble is None and before is not None:

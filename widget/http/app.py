@@ -18,6 +18,7 @@ from widget.fallback import Health, StoreFiles, load_or_last_good
 from widget.http import api, badge, builder, embed, feeds, oembed, outbound, page
 from widget.http.caching import HTTPCaching
 from widget.http.errors import serialize_error
+from widget.http.hits import Hits
 from widget.http.responses import Rendered
 from widget.http.services import Services
 from widget.render.html import Pages, Site
@@ -36,6 +37,19 @@ FAMILIES = (api, embed, page, badge, feeds, oembed, outbound, builder)
 def create_app(config: Config, *, store: Store | None = None,
                clock: Callable[[], dt.datetime] = utc_now,
                health: Health | None = None) -> falcon.App:
+    return _build(config, store=store, clock=clock, health=health)[0]
+
+
+def create_served(config: Config, *, store: Store | None = None,
+                  clock: Callable[[], dt.datetime] = utc_now,
+                  health: Health | None = None) -> Hits:
+    """The app as gunicorn serves it: repeat requests answered in front of falcon."""
+    app, services = _build(config, store=store, clock=clock, health=health)
+    return Hits(app, services.snapshots, services.health, clock)
+
+
+def _build(config: Config, *, store: Store | None, clock: Callable[[], dt.datetime],
+           health: Health | None) -> tuple[falcon.App, Services]:
     health = health if health is not None else Health()
     # Given a store (tests, the export), serve it; else the copy each sync publishes.
     files = None
@@ -66,15 +80,15 @@ def create_app(config: Config, *, store: Store | None = None,
     app.req_options.strip_url_path_trailing_slash = True
     for family in FAMILIES:
         family.register(app, services)
-    return app
+    return app, services
 
 
-def get_app() -> falcon.App:
+def get_app() -> Hits:
     """For gunicorn: `gunicorn 'widget.http.app:get_app()'`; config from WIDGET_CONFIG."""
     # A worker that boots while the config file has a mistake serves with the last good
     # one (widget/fallback.py): a restart must never take every widget offline.
     health = Health()
-    app = create_app(load_or_last_good(health), health=health)
+    app = create_served(load_or_last_good(health), health=health)
     # PERF: everything loaded so far (modules, templates, the first snapshot) lives as
     # long as the worker; keep the garbage collector from scanning it over and over.
     gc.collect()

@@ -29,7 +29,7 @@ def etag_of(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=12).hexdigest()
 
 
-def _none_match(header: str, etag: str) -> bool:
+def none_match(header: str, etag: str) -> bool:
     # NOTE: RFC 9110 §13.1.2: If-None-Match holds "*" or a list of entity tags, compared
     # weakly (W/"x" matches "x"). A match means the client's copy is current: 304.
     if header.strip() == "*":
@@ -42,6 +42,10 @@ def _none_match(header: str, etag: str) -> bool:
             return True
     return False
 
+
+# Set in the WSGI environ of a GET whose answer any same request may be given again,
+# byte for byte, until this instant (a POSIX timestamp): widget.http.hits keeps it.
+REUSABLE_UNTIL = "widget.reusable_until"
 
 _ALWAYS = {
     "Access-Control-Allow-Origin": "*",
@@ -123,15 +127,22 @@ class HTTPCaching:
         self._second = -1
         self._headers: dict[tuple[dt.datetime | None, int], tuple[str, str]] = {}
 
-    def _freshness(self, fresh_until: dt.datetime | None) -> tuple[str, str]:
+    def _freshness(self, fresh_until: dt.datetime | None) -> tuple[str, str, float]:
+        """Cache-Control and Expires for a response now, and the instant (a POSIX
+        timestamp) up to which those two stay exactly right: the end of this second,
+        or sooner when the whole seconds left before `fresh_until` drop first."""
         now = self._clock()
-        second = math.floor(now.timestamp())
+        stamp = now.timestamp()
+        second = math.floor(stamp)
         if second != self._second:
             self._second, self._headers = second, {}
         # NOTE: the seconds left are taken at `now`, not once for the whole second: a
         # lifetime computed at the start of a second would outlive a midnight that comes
         # before the end of it (issue 10: at 1.001 s before midnight, max-age=2).
         left = -1 if fresh_until is None else seconds_left(now, fresh_until)
+        until = second + 1 - 1e-6  # the last instant of this second
+        if fresh_until is not None and left > 0:
+            until = min(until, fresh_until.timestamp() - left)
         found = self._headers.get((fresh_until, left))
         if found is None:
             life = self._default if fresh_until is None else self._capped(left)
@@ -139,7 +150,7 @@ class HTTPCaching:
             expires = start + dt.timedelta(seconds=life.max_age)
             found = (life.header(self._config.stale_if_error), format_datetime(expires, True))
             self._headers[(fresh_until, left)] = found
-        return found
+        return found[0], found[1], until
 
     def _capped(self, left: int) -> Lifetime:
         """The configured lifetimes, none of them longer than `left` whole seconds."""
@@ -168,8 +179,11 @@ class HTTPCaching:
         if policy == "no-store":
             resp.cache_control = ["no-store"]
             return
+        reusable = getattr(resp.context, "reusable", False) and req.method == "GET"
         if policy == "immutable":
             resp.set_header("Cache-Control", "public, max-age=31536000, immutable")
+            if reusable:
+                req.env[REUSABLE_UNTIL] = math.inf
             self._conditional(req, resp)
             return
         found = getattr(resp.context, "entry", None)
@@ -177,15 +191,18 @@ class HTTPCaching:
             _encode(req, resp, found)
         if resp.data is not None and resp.get_header("ETag") is None:
             resp.set_header("ETag", f'"{etag_of(resp.data)}"')
-        cache_control, expires = self._freshness(getattr(resp.context, "fresh_until", None))
+        cache_control, expires, until = self._freshness(
+            getattr(resp.context, "fresh_until", None))
         resp.set_header("Cache-Control", cache_control)
         resp.set_header("Expires", expires)
+        if reusable:
+            req.env[REUSABLE_UNTIL] = until
         self._conditional(req, resp)
 
     def _conditional(self, req: falcon.Request, resp: falcon.Response) -> None:
         match = req.get_header("If-None-Match")
         etag = resp.get_header("ETag")
-        if match and etag and _none_match(match, etag.strip('"')):
+        if match and etag and none_match(match, etag.strip('"')):
             resp.status = falcon.HTTP_304
             resp.data = None
             resp.text = None

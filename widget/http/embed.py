@@ -9,6 +9,7 @@ import falcon
 
 from widget import routes
 from widget.assets import Asset, Assets
+from widget.http.caching import accepts_gzip
 from widget.http.errors import InvalidParameter
 from widget.http.params import Params, ParsedQueries
 from widget.http.responses import CSS, HTML, entry, send
@@ -121,7 +122,7 @@ class AccentStylesheet:
 
 
 def _send_asset(req: falcon.Request, resp: falcon.Response, asset: Asset) -> None:
-    gzip_ok = "gzip" in (req.get_header("Accept-Encoding") or "")
+    gzip_ok = accepts_gzip(req.get_header("Accept-Encoding"))
     resp.data = asset.gzipped if gzip_ok else asset.body
     if gzip_ok:
         resp.set_header("Content-Encoding", "gzip")
@@ -129,6 +130,7 @@ def _send_asset(req: falcon.Request, resp: falcon.Response, asset: Asset) -> Non
     resp.content_type = asset.content_type
     # One tag for both encodings would be wrong for a byte-range cache; keep them apart.
     resp.etag = asset.digest + ("-gz" if gzip_ok else "")
+    resp.context.reusable = True  # the same bytes for every such request (widget.http.hits)
 
 
 class StaticAssets:

@@ -84,6 +84,7 @@ def send(resp: falcon.Response, found: Entry, content_type: str = JSON) -> None:
     resp.data = found.body
     resp.set_header("ETag", found.etag)
     resp.context.entry = found
+    resp.context.reusable = True  # the same bytes for every such request (widget.http.hits)
     resp.content_type = content_type
     resp.context.fresh_until = found.fresh_until
     if found.next_url:

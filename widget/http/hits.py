@@ -1,0 +1,106 @@
+"""Repeat requests answered in one look-up: the finished status, headers and body.
+
+PERF: a busy widget's readers ask for the same few URLs over and over. Behind falcon a
+cache hit still builds a Request and a Response, routes, parses parameters, looks the
+rendering up and sets every caching header one by one. This WSGI layer in front keeps
+what falcon sent for a GET whose answer the service marked reusable (HTTPCaching sets
+REUSABLE_UNTIL: a rendering from the render cache or an asset, with a 200) and gives it
+again for the same method, path, query string and choice of gzip while it is exactly
+right: the same snapshot, the same state of the service's own files, and before the
+instant its Cache-Control and Expires would change (the end of that second, or the
+whole seconds left before a local midnight dropping). Anything else goes to falcon.
+
+A conditional request that matches the kept ETag gets the 304 falcon would send: the
+same headers without the body's own. The kept answers are bounded by count and bytes;
+past either bound all are dropped (made-up query strings cannot grow memory).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from widget.fallback import Health
+from widget.http.caching import REUSABLE_UNTIL, none_match, accepts_gzip
+from widget.snapshot import Snapshot, SnapshotSource
+
+StartResponse = Callable[..., Any]
+_BODY_HEADERS = frozenset({"content-length", "content-type"})
+MAX_KEPT = 4096
+MAX_BYTES = 32 * 1024 * 1024
+
+
+class _Kept:
+    __slots__ = ("snapshot", "health", "until", "headers", "not_modified", "body", "etag")
+
+    def __init__(self, snapshot: Snapshot, health: int, until: float,
+                 headers: list[tuple[str, str]], body: bytes):
+        self.snapshot = snapshot
+        self.health = health
+        self.until = until
+        self.headers = headers
+        self.body = body
+        self.etag = next((v for k, v in headers if k.lower() == "etag"), None)
+        self.not_modified = [(k, v) for k, v in headers if k.lower() not in _BODY_HEADERS]
+
+
+class Hits:
+    def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]],
+                 snapshots: SnapshotSource, health: Health,
+                 clock: Callable[[], dt.datetime]):
+        self._app = app
+        self._snapshots = snapshots
+        self._health = health
+        self._clock = clock
+        self._kept: dict[tuple[str, str, bool], _Kept] = {}
+        self._bytes = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse
+                 ) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "GET":
+            return self._app(environ, start_response)
+        key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+               accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")))
+        snapshot = self._snapshots.current()
+        health = self._health.changes
+        kept = self._kept.get(key)
+        if (kept is not None and kept.snapshot is snapshot and kept.health == health
+                and self._clock().timestamp() <= kept.until):
+            match = environ.get("HTTP_IF_NONE_MATCH")
+            if match and kept.etag and none_match(match, kept.etag.strip('"')):
+                start_response("304 Not Modified", list(kept.not_modified))
+                return []
+            start_response("200 OK", list(kept.headers))
+            return [kept.body]
+        return self._through(environ, start_response, key, snapshot, health)
+
+    def _through(self, environ: dict[str, Any], start_response: StartResponse,
+                 key: tuple[str, str, bool], snapshot: Snapshot, health: int
+                 ) -> Iterable[bytes]:
+        seen: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            seen[:] = [status, headers]
+            return start_response(status, headers, *exc)
+
+        chunks = self._app(environ, capture)
+        until = environ.get(REUSABLE_UNTIL)
+        if until is None or not seen or not seen[0].startswith("200 "):
+            return chunks
+        # falcon sends resp.data as one chunk; anything else is not kept.
+        body = list(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+        if len(body) == 1 and isinstance(body[0], bytes):
+            self._keep(key, _Kept(snapshot, health, until, list(seen[1]), body[0]))
+        return body
+
+    def _keep(self, key: tuple[str, str, bool], kept: _Kept) -> None:
+        old = self._kept.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old.body)
+        if len(self._kept) >= MAX_KEPT or self._bytes + len(kept.body) > MAX_BYTES:
+            self._kept, self._bytes = {}, 0
+        self._kept[key] = kept
+        self._bytes += len(kept.body)
