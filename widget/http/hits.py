@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from widget.fallback import Health
-from widget.http.caching import REUSABLE_UNTIL, none_match, accepts_gzip
-from widget.snapshot import Snapshot, SnapshotSource
+from widget.http.caching import REUSABLE_UNTIL, accepts_gzip, none_match
+from widget.snapshot import SnapshotSource
 
 StartResponse = Callable[..., Any]
 _BODY_HEADERS = frozenset({"content-length", "content-type"})
@@ -32,12 +32,9 @@ MAX_BYTES = 32 * 1024 * 1024
 
 
 class _Kept:
-    __slots__ = ("snapshot", "health", "until", "headers", "not_modified", "body", "etag")
+    __slots__ = ("until", "headers", "not_modified", "body", "etag")
 
-    def __init__(self, snapshot: Snapshot, health: int, until: float,
-                 headers: list[tuple[str, str]], body: bytes):
-        self.snapshot = snapshot
-        self.health = health
+    def __init__(self, until: float, headers: list[tuple[str, str]], body: bytes):
         self.until = until
         self.headers = headers
         self.body = body
@@ -55,6 +52,9 @@ class Hits:
         self._clock = clock
         self._kept: dict[tuple[str, str, bool], _Kept] = {}
         self._bytes = 0
+        # What every kept answer was made from; when either moves, all are dropped
+        # (and with them the bodies of the data served before).
+        self._made_from: tuple[str, int] = ("", -1)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse
                  ) -> Iterable[bytes]:
@@ -62,21 +62,21 @@ class Hits:
             return self._app(environ, start_response)
         key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
                accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")))
-        snapshot = self._snapshots.current()
-        health = self._health.changes
+        made_from = (self._snapshots.current().version, self._health.changes)
+        if made_from != self._made_from:
+            self._kept, self._bytes, self._made_from = {}, 0, made_from
         kept = self._kept.get(key)
-        if (kept is not None and kept.snapshot is snapshot and kept.health == health
-                and self._clock().timestamp() <= kept.until):
+        if kept is not None and self._clock().timestamp() <= kept.until:
             match = environ.get("HTTP_IF_NONE_MATCH")
             if match and kept.etag and none_match(match, kept.etag.strip('"')):
                 start_response("304 Not Modified", list(kept.not_modified))
                 return []
             start_response("200 OK", list(kept.headers))
             return [kept.body]
-        return self._through(environ, start_response, key, snapshot, health)
+        return self._through(environ, start_response, key, made_from)
 
     def _through(self, environ: dict[str, Any], start_response: StartResponse,
-                 key: tuple[str, str, bool], snapshot: Snapshot, health: int
+                 key: tuple[str, str, bool], made_from: tuple[str, int]
                  ) -> Iterable[bytes]:
         seen: list[Any] = []
 
@@ -92,8 +92,11 @@ class Hits:
         body = list(chunks)
         if hasattr(chunks, "close"):
             chunks.close()
-        if len(body) == 1 and isinstance(body[0], bytes):
-            self._keep(key, _Kept(snapshot, health, until, list(seen[1]), body[0]))
+        # Made from what is still current (a reload may have come meanwhile: then the
+        # answer is not kept, since it may show either).
+        if (len(body) == 1 and isinstance(body[0], bytes) and made_from == self._made_from
+                and made_from[0] == self._snapshots.current().version):
+            self._keep(key, _Kept(until, list(seen[1]), body[0]))
         return body
 
     def _keep(self, key: tuple[str, str, bool], kept: _Kept) -> None:
