@@ -105,7 +105,24 @@
     if (h === last) return;
     last = h;
     window.parent.postMessage({ type: frame.message, height: h }, '*');
-    if (secret) window.parent.postMessage({ message: 'height', value: h, secret: secret }, '*');
+    if (secret) toWordPress();
+  }
+
+  // WordPress shows the frame on its first message, and asks (`ready`) only once: a
+  // message sent before its script listened, with its `ready` gone to a frame still
+  // loading or never sent, would leave the widget hidden for good (seen on a busy
+  // machine). So the height goes again, backing off from 1/4 s to 8 s, for about a
+  // minute: WordPress only sets the same height again.
+  var resends = 0, resending = false;
+  function toWordPress() {
+    window.parent.postMessage({ message: 'height', value: last, secret: secret }, '*');
+    if (resending || resends >= 12) return;
+    resending = true;
+    setTimeout(function () {
+      resending = false;
+      resends++;
+      toWordPress();
+    }, Math.min(250 << resends, 8000));
   }
 
   /** The page's height at every width from 200 to 1200 px, as "w:h w:h …": each height
