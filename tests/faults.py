@@ -4,19 +4,27 @@ Each route is a Fault: a function that gets the connected socket after the
 request head has been read, and writes whatever it likes (or nothing, slowly,
 or half a chunk). `internal()` is the server that must never be reached: every
 request it gets is recorded, and tests assert there were none.
+
+`FaultServer.answer` routes a path to a function of the request's headers instead
+(conditional GET, Accept-Encoding); `requests` keeps every request's headers.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
 import socket
 import socketserver
 import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 Fault = Callable[[socket.socket], None]
+# Chooses the answer from the request's headers (names in lower case).
+Responder = Callable[[dict[str, str]], Fault]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # enough for the sniffer to call it an image
 
 
@@ -77,6 +85,20 @@ def reset(data: bytes) -> Fault:
     return fault
 
 
+def gzipped(data: bytes, status: int = 200, **headers: str) -> Fault:
+    """`data` gzipped, said so in Content-Encoding; header names with "_" for "-"."""
+    return body(gzip.compress(data), status, Content_Encoding="gzip", **headers)
+
+
+@functools.cache
+def gzip_bomb(size: int = 100_000_000) -> bytes:
+    """`size` zero bytes gzipped (100 MB make about 100 KB), compressed a piece at a time."""
+    pack = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    piece = bytes(1_000_000)
+    parts = [pack.compress(piece) for _ in range(size // len(piece))]
+    return b"".join([*parts, pack.compress(bytes(size % len(piece))), pack.flush()])
+
+
 def garbage(data: bytes) -> Fault:
     """Not HTTP at all."""
     return lambda sock: sock.sendall(data)
@@ -85,7 +107,9 @@ def garbage(data: bytes) -> Fault:
 class FaultServer:
     def __init__(self, default: Fault | None = None) -> None:
         self.routes: dict[str, Fault] = {}
+        self.responders: dict[str, Responder] = {}
         self.hits: list[str] = []
+        self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers)
         self.default = default or body(b"not found", 404)
         server = self
 
@@ -103,7 +127,16 @@ class FaultServer:
                 parts = request.split(b"\r\n", 1)[0].split(b" ")
                 path = parts[1].decode("latin-1") if len(parts) > 1 else ""
                 server.hits.append(path)
+                headers = {}
+                for line in request.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+                    name, _, value = line.decode("latin-1").partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                server.requests.append((path, headers))
                 fault = server.routes.get(path) or server.routes.get(path.split("?")[0])
+                responder = (server.responders.get(path)
+                             or server.responders.get(path.split("?")[0]))
+                if responder is not None:
+                    fault = responder(headers)
                 with suppress(OSError):  # the client may give up first: that is the point
                     (fault or server.default)(sock)
 
@@ -121,6 +154,11 @@ class FaultServer:
     def route(self, path: str, fault: Fault) -> str:
         """Serve `fault` at `path`; returns the full URL."""
         self.routes[path] = fault
+        return self.url + path
+
+    def answer(self, path: str, responder: Responder) -> str:
+        """Serve at `path` what `responder` picks from the request's headers; the URL."""
+        self.responders[path] = responder
         return self.url + path
 
     def close(self) -> None:

@@ -53,7 +53,7 @@ from widget.model import (
     StrikeText,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE posts (
@@ -123,6 +123,16 @@ _MIGRATIONS: dict[int, str] = {
     CREATE TABLE gone (id TEXT PRIMARY KEY, rev INTEGER NOT NULL);
     CREATE INDEX gone_by_rev ON gone (rev);
     ALTER TABLE sources ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
+    """,
+    # Conditional GET: the ETag and Last-Modified each source URL last answered with,
+    # and a digest of the source's configuration then (another config reads it whole).
+    6: """
+    CREATE TABLE validators (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        config TEXT NOT NULL
+    );
     """,
 }
 # Which source keeps a post that two sources offer under one URL: the lower rank (the
@@ -599,6 +609,41 @@ class Store:
                 (_iso(when), _iso(when)),
             )
             self._bump(db)
+
+    def record_unchanged(self, source: str, kind: str, when: dt.datetime) -> None:
+        """A source that answered "not modified": checked OK, its posts left as they are."""
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO sources (name, kind, last_attempt, last_success, last_error)
+                   VALUES (?, ?, ?, ?, NULL)
+                   ON CONFLICT (name) DO UPDATE SET last_attempt=excluded.last_attempt,
+                     last_success=excluded.last_success, last_error=NULL""",
+                (source, kind, _iso(when), _iso(when)),
+            )
+            self._bump(db)
+
+    def save_validators(self, url: str, config: str, etag: str | None,
+                        last_modified: str | None) -> None:
+        """What `url` answered with, to send back next time; none forgets what was kept.
+
+        Called only after the read they came with was saved: a crash in between costs
+        one whole read, never a 304 for posts that were not stored."""
+        with self.transaction() as db:
+            if etag is None and last_modified is None:
+                db.execute("DELETE FROM validators WHERE url = ?", (url,))
+            else:
+                db.execute("INSERT OR REPLACE INTO validators VALUES (?, ?, ?, ?)",
+                           (url, etag, last_modified, config))
+
+    def validators(self, url: str, config: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) kept for `url` under the same source config, else Nones."""
+        if self._schema < 6:
+            return None, None
+        with self._lock, self._errors():
+            row = self._db.execute(
+                "SELECT etag, last_modified FROM validators WHERE url = ? AND config = ?",
+                (url, config)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
 
     # --- reads ------------------------------------------------------------------------
 

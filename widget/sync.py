@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import logging
 import os
 import shutil
@@ -22,8 +23,9 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from widget import __version__
 from widget.config import Config, SourceConfig
-from widget.sources import SourceError, fetcher_for, read_source
+from widget.sources import SourceError, Validators, fetcher_for, read_source
 from widget.sources.media import copy_thumbnails
 from widget.store import (
     KIND_RANK,
@@ -166,22 +168,47 @@ def _fail(store: Store, name: str, kind: str, reason: str, clock: Clock) -> Sour
     return SourceResult(name, False, reason)
 
 
+def _config_digest(source: SourceConfig) -> str:
+    """What the posts stored from a source depend on besides its bytes: its config and
+    this program (a new version may read the same feed differently)."""
+    text = f"{__version__}\n{source.name}\n{source.type}\n{source.url}\n{source.lang}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def _sync_source(source: SourceConfig, config: Config, store: Store, clock: Clock,
                  known: set[str]) -> SourceResult:
+    digest = _config_digest(source)
     try:
-        read = read_source(source, config)
+        etag, last_modified = store.validators(source.url, digest)
+    except StoreError:
+        etag = last_modified = None  # read it whole; saving will say what is wrong
+    try:
+        read = read_source(source, config, Validators(etag, last_modified))
         media, failed = copy_thumbnails(read.posts, fetcher_for(config).for_source(source),
-                                        known)
+                                        known) if not read.unchanged else ([], [])
     except SourceError as exc:
         return _fail(store, source.name, source.type, str(exc), clock)
     except Exception as exc:  # noqa: BLE001 - see _unexpected
         return _fail(store, source.name, source.type, _unexpected(exc), clock)
+    if read.unchanged:
+        # A 304 says nothing about takedowns: every stored post stays as it is.
+        try:
+            store.record_unchanged(source.name, source.type, clock())
+        except StoreError as exc:
+            return SourceResult(source.name, False, f"nothing was saved: {exc}")
+        return SourceResult(source.name, True,
+                            "not modified upstream; the stored posts are kept as they are")
     try:
         saved = store.save_posts(source.name, source.type, read.posts, clock(), media,
                                  listed=read.listed, covers_after=read.covers_after,
                                  extra=read.extra)
     except StoreError as exc:
         return SourceResult(source.name, False, f"nothing was saved: {exc}")
+    try:
+        store.save_validators(source.url, digest, read.validators.etag,
+                              read.validators.last_modified)
+    except StoreError as exc:  # the posts are saved; the next sync just reads it whole
+        log.warning("%s: validators not kept: %s", source.name, exc)
     detail = f"{_counts(saved)}, {len(media)} new thumbnails"
     if failed:
         detail += f" ({len(failed)} could not be copied, first: {failed[0]})"

@@ -9,6 +9,10 @@ Terms: feedparser gives each <category> (RSS) or category (Atom) with its domain
 scheme. Where those say "tag" or "category" (WordPress exports, /tag/ and /category/
 URLs), tags and categories stay apart; where the feed cannot tell (WordPress's own
 feeds give every term the site's URL), every term is a category.
+
+Conditional GET: the feed's ETag and Last-Modified go back to it (`Fetcher.validators`);
+its 304 is `SourceRead.unchanged`, which keeps every stored post and lists none.
+Not for WordPress's own feeds, whose validators do not change when a post is unpublished.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import feedparser
 from widget.config import SourceConfig
 from widget.model import Image, Post
 from widget.sanitize import absolute_http_url, clean_html, excerpt_text, short, title_text, to_text
-from widget.sources.fetch import Fetcher, SourceError, SourceRead
+from widget.sources.fetch import Fetcher, SourceError, SourceRead, Validators
 
 # These bozo reasons mean "the declared encoding was wrong", not "the feed is broken".
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
@@ -170,8 +174,20 @@ def _parse(url: str, body: bytes, content_type: str) -> Any:
         raise SourceError(f"{url}: malformed feed: {type(exc).__name__}: {exc}") from None
 
 
+def _wordpress(parsed: Any) -> bool:
+    """Whether WordPress wrote the feed: its ETag and Last-Modified follow the newest
+    modification of a *published* post only, so a post trashed, made private or sent
+    back to draft leaves them as they were, and a 304 would hide the takedown."""
+    feed = parsed.get("feed", {})
+    detail = feed.get("generator_detail") or {}
+    said = f"{feed.get('generator', '')} {detail.get('href', '')}".lower()
+    return "wordpress.org" in said or said.strip().startswith("wordpress")
+
+
 def read_feed(source: SourceConfig, fetcher: Fetcher) -> SourceRead:
     reply = fetcher.get(source.url, accept="application/atom+xml, application/rss+xml, */*;q=0.5")
+    if reply.not_modified:  # nothing changed since the last read: no listing, no takedowns
+        return SourceRead([], unchanged=True, validators=fetcher.validators)
     parsed = _parse(source.url, reply.body, reply.headers.get("Content-Type", ""))
     if not parsed.get("version"):
         raise SourceError(f"{source.url}: not an RSS or Atom feed")
@@ -193,4 +209,5 @@ def read_feed(source: SourceConfig, fetcher: Fetcher) -> SourceRead:
     # An empty feed covers no time at all (a broken export looks just like one).
     oldest = min((p.published for p in posts), default=None)
     return SourceRead(posts, problems, listed=frozenset(listed) if oldest else None,
-                      covers_after=oldest)
+                      covers_after=oldest,
+                      validators=Validators() if _wordpress(parsed) else reply.validators)

@@ -17,6 +17,15 @@ place they turn into connections. The rules:
 - Redirects are followed here (at most five), each hop checked like the first.
 - ``timeout`` is the deadline of the whole fetch, connect, redirects and every
   read included: an upstream that drips one byte a second is cut off at it.
+- Bodies may come gzipped (we ask for it); they are decompressed as they arrive and
+  ``max_bytes`` bounds the decompressed size, so a gzip bomb is cut off at the limit.
+  Any other Content-Encoding is refused.
+- Conditional GET: the ETag and Last-Modified a source's own URL answered with
+  (`Validators`, checked: upstream's bytes) go back as If-None-Match and
+  If-Modified-Since; a 304 then comes back as a Response of status 304, no body.
+
+Long on purpose: the whole upstream trust boundary (addresses, redirects, deadline,
+sizes, content encodings) stays in one file, to be read and reviewed as one.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import socket
 import ssl
 import stat
 import time
+import zlib
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from pathlib import Path
@@ -49,6 +59,45 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 class SourceError(Exception):
     """A source could not be read; the message says why, in words an editor understands."""
+
+
+# Validators are echoed back to upstream: short, printable ASCII, or ignored.
+MAX_VALIDATOR = 200
+_NOT_MODIFIED = 304
+
+
+def clean_validator(value: object) -> str | None:
+    """An ETag or Last-Modified value fit to send back, or None (missing, long, odd bytes)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip(" \t")
+    if not value or len(value) > MAX_VALIDATOR or not all(" " <= c <= "~" for c in value):
+        return None
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What upstream said identifies the version it sent (ETag, Last-Modified)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def of(cls, headers: Message) -> Validators:
+        return cls(clean_validator(headers.get("ETag")),
+                   clean_validator(headers.get("Last-Modified")))
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+    def request_headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
 
 
 class HTTPStatusError(SourceError):
@@ -79,6 +128,11 @@ class SourceRead:
     # What the source says of itself (WordPress: "timezone"); None: it could not be
     # read this time, and what was stored stays.
     extra: dict[str, str] | None = None
+    # Upstream answered 304 to a conditional GET: nothing changed since the read that
+    # gave `Fetcher.validators`; the stored posts stay exactly as they are.
+    unchanged: bool = False
+    # What to send next time for the source's URL (empty: read it whole next time).
+    validators: Validators = Validators()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +141,15 @@ class Response:
     status: int
     headers: Message
     body: bytes
+
+    @property
+    def not_modified(self) -> bool:
+        """Upstream's 304 to a conditional request: what was stored is still current."""
+        return self.status == _NOT_MODIFIED
+
+    @property
+    def validators(self) -> Validators:
+        return Validators.of(self.headers) if self.status == 200 else Validators()
 
 
 def _origins(url: str) -> frozenset[tuple[str, int]]:
@@ -183,9 +246,12 @@ class Fetcher:
     sources: tuple[SourceConfig, ...] = ()
     # The configured source this fetcher reads for: its origin may be non-public.
     source: SourceConfig | None = None
+    # Sent with a request for the source's own URL (conditional GET), and only then.
+    validators: Validators = Validators()
 
-    def for_source(self, source: SourceConfig) -> Fetcher:
-        return replace(self, source=source)
+    def for_source(self, source: SourceConfig, validators: Validators | None = None
+                   ) -> Fetcher:
+        return replace(self, source=source, validators=validators or Validators())
 
     def for_post_source(self, name: str) -> Fetcher:
         """A fetcher for content of the configured source called `name` (public only if none)."""
@@ -201,10 +267,12 @@ class Fetcher:
             return self._file(url)
         deadline = time.monotonic() + self.timeout
         own = _origins(self.source.url) if self.source is not None else frozenset()
+        conditional = (self.validators.request_headers()
+                       if self.source is not None and url == self.source.url else {})
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                reply = self._http(current, accept, deadline, own)
+                reply = self._http(current, accept, deadline, own, conditional)
             except SourceError as exc:
                 if current == url:
                     raise
@@ -216,6 +284,8 @@ class Fetcher:
             current = urljoin(current, location.strip())
         else:
             raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects")
+        if reply.not_modified and conditional:
+            return reply
         if not 200 <= reply.status < 300:
             reason = http.client.responses.get(reply.status, "")
             where = url if current == url else f"{url} (redirected to {current})"
@@ -284,7 +354,7 @@ class Fetcher:
         raise SourceError(f"{url}: cannot connect: {error}")
 
     def _http(self, url: str, accept: str, deadline: float,
-              own: frozenset[tuple[str, int]]) -> Response:
+              own: frozenset[tuple[str, int]], conditional: dict[str, str]) -> Response:
         conn, target, addresses = self._target(url, own)
         parts = urlsplit(url)
         tls = parts.scheme.lower() == "https"
@@ -293,7 +363,8 @@ class Fetcher:
         default = _DEFAULT_PORTS["https" if tls else "http"]
         host = f"[{conn.host}]" if ":" in conn.host else conn.host
         headers = {"Host": host if conn.port == default else f"{host}:{conn.port}",
-                   "User-Agent": USER_AGENT, "Accept": accept, "Connection": "close"}
+                   "User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "gzip",
+                   "Connection": "close", **conditional}
         try:
             try:
                 conn.request("GET", target, headers=headers)
@@ -323,16 +394,25 @@ class Fetcher:
                                 digits=19)
         if declared is not None and declared > self.max_bytes:
             raise SourceError(f"{url}: response is larger than {self.max_bytes} bytes")
+        encoding = (reply.getheader("Content-Encoding") or "").strip().lower()
+        if encoding not in ("", "identity", "gzip", "x-gzip"):
+            raise SourceError(f"{url}: refused: the response is encoded as "
+                              f"{encoding[:40]!r}; only gzip is accepted")
+        gunzip = _Gunzip(url, self.max_bytes) if encoding in ("gzip", "x-gzip") else None
         body = bytearray()
+        received = 0
         try:
-            while chunk := reply.read(min(_CHUNK, self.max_bytes + 1 - len(body))):
-                body += chunk
-                if len(body) > self.max_bytes:
+            while chunk := reply.read(min(_CHUNK, self.max_bytes + 1 - received)):
+                received += len(chunk)
+                body += gunzip.feed(chunk) if gunzip else chunk
+                if len(body) > self.max_bytes or received > self.max_bytes:
                     raise SourceError(f"{url}: response is larger than {self.max_bytes} bytes")
         except (OSError, http.client.HTTPException, ValueError) as exc:
             raise _Cut(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from exc
         if not reply.chunked and reply.length:  # fewer bytes than Content-Length said
-            raise _Cut(f"{len(body)} of {declared} bytes")
+            raise _Cut(f"{received} of {declared} bytes")
+        if gunzip:
+            gunzip.finish()
         return bytes(body)
 
     def _file(self, url: str) -> Response:
@@ -352,3 +432,42 @@ class Fetcher:
         if len(body) > self.max_bytes:
             raise SourceError(f"{path}: file is larger than {self.max_bytes} bytes")
         return Response(url, 200, Message(), body)
+
+
+class _Gunzip:
+    """Streaming gzip decompression that never holds more than `limit` decompressed bytes.
+
+    Each compressed chunk is inflated at most up to what the limit still allows
+    (`max_length`), so 64 KiB of a bomb costs no more memory than the limit."""
+
+    def __init__(self, url: str, limit: int):
+        self._url, self._limit, self._out = url, limit, 0
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> bytes:
+        parts = []
+        try:
+            while data:
+                if self._inflate.eof:
+                    # Another gzip member may follow (RFC 1952); zeros after one are padding.
+                    data = data.lstrip(b"\x00")
+                    if not data:
+                        break
+                    self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                out = self._inflate.decompress(data, self._limit + 1 - self._out)
+                self._out += len(out)
+                parts.append(out)
+                if self._out > self._limit:
+                    raise SourceError(f"{self._url}: response is larger than {self._limit} "
+                                      "bytes once decompressed (fetch_max_bytes)")
+                data = (self._inflate.unused_data if self._inflate.eof
+                        else self._inflate.unconsumed_tail)
+        except zlib.error as exc:
+            raise SourceError(f"{self._url}: the response says it is gzip but is not "
+                              f"valid gzip ({exc})") from None
+        return b"".join(parts)
+
+    def finish(self) -> None:
+        if not self._inflate.eof:
+            raise SourceError(f"{self._url}: the response says it is gzip but the gzip "
+                              "stream is incomplete")
