@@ -120,3 +120,19 @@ def test_the_strikes_list_comes_in_pages(client: falcon.testing.TestClient) -> N
 def test_bad_strike_pages_are_refused(client: falcon.testing.TestClient, query: str,
                                       param: str) -> None:
     assert_problem(client.simulate_get("/api/v1/strikes", query_string=query), 400, param)
+
+
+def test_the_render_cache_counts_the_gzipped_form_in_its_bound() -> None:
+    def body(salt: int) -> bytes:
+        return " ".join(str(n * 7919 % 10007 + salt) for n in range(3000)).encode()
+
+    first, second = entry(body(0)), entry(body(1))
+    assert first.gzipped is not None and second.gzipped is not None
+    # Room for both bodies, not for both bodies and their gzipped forms.
+    rendered = Rendered(max_bytes=len(first.body) + len(second.body) + 400
+                        + len(first.gzipped))
+    rendered.get("a", lambda: first)
+    rendered.get("b", lambda: second)
+    made: list[int] = []
+    rendered.get("a", lambda: (made.append(1), first)[1])
+    assert made == [1], "the first entry should have been pushed out"

@@ -65,7 +65,8 @@ class Rendered:
         # Bounded by bytes, not entries: a list of 1,000 strikes is a megabyte, and
         # each local midnight brings new keys while the old entries age out.
         self._cache: LRUCache[Hashable, Entry] = LRUCache(
-            maxsize=max_bytes, getsizeof=lambda e: len(e.body) + 200)
+            maxsize=max_bytes,
+            getsizeof=lambda e: len(e.body) + len(e.gzipped or b"") + 200)
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, render: Callable[[], Entry]) -> Entry:
