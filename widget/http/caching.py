@@ -18,14 +18,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import falcon
 
 from widget.config import Config
-
-if TYPE_CHECKING:  # responses imports this module
-    from widget.http.responses import Entry
 
 
 def etag_of(body: bytes) -> str:
@@ -85,7 +82,7 @@ def _ancestors(setting: str) -> str:
     return setting if setting.strip() == "*" else f"'self' {setting}"
 
 
-def _encode(req: falcon.Request, resp: falcon.Response, found: Entry) -> None:
+def _encode(req: falcon.Request, resp: falcon.Response, found: Any) -> None:
     """The rendering's gzipped form (made once with it: responses.entry) when asked for;
     each encoding its own ETag, and caches in front told the answer depends on asking."""
     resp.append_header("Vary", "Accept-Encoding")
