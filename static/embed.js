@@ -102,26 +102,32 @@
   function report() {
     if (window.parent === window) return;
     var h = tall();
-    if (h === last) return;
+    // WordPress hears every report, even one that measured nothing yet (below).
+    if (secret) toWordPress(h);
+    if (h === last || !h) return;
     last = h;
     window.parent.postMessage({ type: frame.message, height: h }, '*');
-    if (secret) toWordPress();
   }
 
-  // WordPress shows the frame on its first message, and asks (`ready`) only once: a
-  // message sent before its script listened, with its `ready` gone to a frame still
-  // loading or never sent, would leave the widget hidden for good (seen on a busy
-  // machine). So the height goes again, backing off from 1/4 s to 8 s, for about a
+  // WordPress keeps the frame hidden (clipped to nothing) until its first message, and
+  // Chromium does not render a hidden frame from another origin: no ResizeObserver
+  // callback comes, and a frame that measured 0 px when its script ran would never
+  // speak (seen with Chromium 156: one view in a few dozen). WordPress also asks
+  // (`ready`) only once, and a `ready` sent to a frame still loading is lost. So
+  // WordPress gets every report, 0 px included (it shows the frame at its 200 px
+  // least, and the frame, rendered again, reports its real height), and the height,
+  // measured again each time, goes again, backing off from 1/4 s to 8 s, for about a
   // minute: WordPress only sets the same height again.
   var resends = 0, resending = false;
-  function toWordPress() {
-    window.parent.postMessage({ message: 'height', value: last, secret: secret }, '*');
+  /** @param {number} h */
+  function toWordPress(h) {
+    window.parent.postMessage({ message: 'height', value: h, secret: secret }, '*');
     if (resending || resends >= 12) return;
     resending = true;
     setTimeout(function () {
       resending = false;
       resends++;
-      toWordPress();
+      report();
     }, Math.min(250 << resends, 8000));
   }
 

@@ -1,6 +1,8 @@
-"""WordPress's side of the embed protocol when its script comes in late: the frame has
-sent its height already and no `ready` follows (a busy host page). The widget must not
-stay hidden: it says its height again until someone listens."""
+"""WordPress's side of the embed protocol where timing goes against the widget: its
+script comes in late, after the frame has sent its height, and no `ready` follows (a
+busy host page); or the frame is hidden so that nothing in it is laid out when its
+script runs (WordPress clips it to nothing until it speaks, and Chromium does not
+render a hidden frame from another origin). The widget must not stay hidden."""
 
 from __future__ import annotations
 
@@ -31,3 +33,32 @@ def test_a_listener_that_comes_late_still_hears_the_height(page: Any, hosts: Hos
     said = page.evaluate("window.heard.filter(m => m.message === 'height')")
     tall = frame.evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")
     assert said[0] == {"message": "height", "value": tall, "secret": SECRET}
+
+
+# WordPress's receiver (wp-includes/js/wp-embed.js), reduced to what shows and sizes a
+# frame: any message with the frame's secret, from that frame, shows it.
+RECEIVER = """<script>addEventListener("message", e => {
+  const d = e.data, f = document.querySelector("iframe");
+  if (!d || d.secret !== f.dataset.secret || e.source !== f.contentWindow) return;
+  f.removeAttribute("style");
+  if (d.message === "height") f.height = Math.min(Math.max(parseInt(d.value, 10) || 0, 200), 1000);
+});</script>"""
+
+
+def test_a_frame_laid_out_at_nothing_when_its_script_runs_still_gets_shown(
+        page: Any, hosts: HostServer, service: Gunicorn) -> None:
+    src = f"{service.url}/embed/strikes#?secret={SECRET}"
+    page.goto(hosts.add("/hidden-frame.html", (
+        '<!doctype html><html lang="en"><title>t</title><body>' + RECEIVER +
+        f'<iframe style="display: none" sandbox="allow-scripts" src="{src}" width="500" '
+        f'height="200" data-secret="{SECRET}"></iframe></body></html>')))
+    element = page.query_selector("iframe")
+    frame = element.content_frame()
+    frame.wait_for_load_state("load")
+    # Shown, then sized to what it shows once it is laid out.
+    page.wait_for_function("!document.querySelector('iframe').hasAttribute('style')",
+                           timeout=10_000)
+    tall = frame.evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")
+    assert tall > 200
+    page.wait_for_function("h => document.querySelector('iframe').height == h", arg=tall,
+                           timeout=10_000)
