@@ -24,16 +24,16 @@ def _cpu(s: Sample) -> float:
 
 
 def lines(results: list[RowResult], target: str, baseline: str, ratio: float) -> list[Line]:
-    """One summary line per row: target/baseline requests/s against `ratio` (or, when a
-    side had no valid run, the ratio of CPU time per request)."""
+    """One summary line per row: the lower of target/baseline by requests/s and by CPU
+    time per request against `ratio` (or, when a side had no valid run, by CPU time)."""
     out = []
     for r in results:
         got, basis = r.judged(target, baseline)
-        detail = (f"{r.median(target, rate):,.0f} / {r.median(baseline, rate):,.0f} req/s"
-                  if basis == "requests/s" else
-                  f"from CPU µs/req {r.median(baseline, _cpu):.0f} / "
-                  f"{r.median(target, _cpu):.0f}; req/s ratio {r.ratio(target, baseline):.2f} "
-                  "had no valid run")
+        rates = f"{r.median(target, rate):,.0f} / {r.median(baseline, rate):,.0f} req/s"
+        cpu = f"CPU µs/req {r.median(target, _cpu):.0f} / {r.median(baseline, _cpu):.0f}"
+        detail = (f"by {basis}: {rates}, {cpu}, by CPU {r.cpu_ratio(target, baseline):.2f}"
+                  if not r.unsure() else
+                  f"from {cpu}; req/s ratio {r.ratio(target, baseline):.2f} had no valid run")
         out.append(Line(r.row.name, f"{got:.2f} ({detail})", f"≥ {ratio}",
                         verdict(got >= ratio, errors=r.errors())))
     return out
@@ -44,7 +44,7 @@ def throughput_table(results: list[RowResult], target: str, baseline: str,
     rows = []
     for r in results:
         got, basis = r.judged(target, baseline)
-        mark = "" if basis == "requests/s" else " (unsure: no valid run)"
+        mark = " (unsure: no valid run)" if r.unsure() else ""
         rows.append([
             r.row.name, r.row.path + (" (If-None-Match)" if r.row.conditional else "")
             + "".join(f" ({k}: {v})" for k, v in r.row.headers),

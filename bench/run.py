@@ -64,11 +64,15 @@ class RowResult:
         return self.median(baseline, cpu_per_request) / mine if mine else 0.0
 
     def judged(self, target: str, baseline: str) -> tuple[float, str]:
-        """The ratio a verdict rests on: requests/s when both sides had a valid run,
-        else CPU time per request."""
+        """The ratio a verdict rests on: the lower of requests/s and CPU time per request
+        when both sides had a valid run, else CPU time per request alone."""
+        by_cpu = self.cpu_ratio(target, baseline)
         if self.unsure():
-            return self.cpu_ratio(target, baseline), "CPU time per request"
-        return self.ratio(target, baseline), "requests/s"
+            return by_cpu, "CPU time per request"
+        by_rate = self.ratio(target, baseline)
+        if by_cpu < by_rate:
+            return by_cpu, "CPU time per request, the lower"
+        return by_rate, "requests/s, the lower"
 
     def unsure(self) -> bool:
         return any(not s.valid for target in self.runs for s in self.counted(target))

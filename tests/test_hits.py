@@ -73,6 +73,30 @@ def test_a_repeat_is_answered_in_front_with_the_same_bytes(served: Served, url: 
     assert kept.status_code == 304 and not kept.content
 
 
+@pytest.mark.parametrize("url", URLS)
+def test_revalidations_alone_are_answered_in_front(served: Served, url: str) -> None:
+    """A cache in front sends mostly revalidations, each to any worker: the first one
+    a worker sees is made whole and kept, and answered with falcon's own 304."""
+    path, _, query = url.partition("?")
+    etag = served.plain.simulate_get(path, query_string=query).headers["etag"]
+    for match, status in [(etag, 304), (f'"other", {etag}', 304), ('"other"', 200)]:
+        headers = {"If-None-Match": match,
+                   "If-Modified-Since": "Thu, 01 Jan 2099 00:00:00 GMT"}
+        got = served.client.simulate_get(path, query_string=query, headers=headers)
+        assert served.reached == 1, "only the first revalidation reached falcon"
+        _same(got, served.plain.simulate_get(path, query_string=query, headers=headers))
+        assert got.status_code == status
+
+
+def test_a_revalidation_of_what_cannot_be_kept_gets_falcons_answer(served: Served) -> None:
+    headers = {"If-None-Match": '"x"'}
+    for path in ["/api/v1/health", "/embed/strike/no-such-strike"]:
+        got = served.client.simulate_get(path, headers=headers)
+        _same(got, served.plain.simulate_get(path, headers=headers))
+    served.client.simulate_get("/api/v1/health", headers=headers)
+    assert served.reached == 6, "what cannot be kept is asked for each time"
+
+
 def test_encodings_and_queries_are_kept_apart(served: Served) -> None:
     plain = served.client.simulate_get("/embed/news")
     zipped = served.client.simulate_get("/embed/news", headers={"Accept-Encoding": "gzip"})

@@ -11,7 +11,8 @@ instant its Cache-Control and Expires would change (the end of that second, or t
 whole seconds left before a local midnight dropping). Anything else goes to falcon.
 
 A conditional request that matches the kept ETag gets the 304 falcon would send: the
-same headers without the body's own. The kept answers are bounded by count and bytes;
+same headers without the body's own. One that finds nothing kept has the whole answer
+made and kept first, so revalidations alone (a cache in front) are answered here too. The kept answers are bounded by count and bytes;
 past either bound all are dropped (made-up query strings cannot grow memory).
 """
 
@@ -67,13 +68,58 @@ class Hits:
             self._kept, self._bytes, self._made_from = {}, 0, made_from
         kept = self._kept.get(key)
         if kept is not None and self._clock().timestamp() <= kept.until:
-            match = environ.get("HTTP_IF_NONE_MATCH")
-            if match and kept.etag and none_match(match, kept.etag.strip('"')):
-                start_response("304 Not Modified", list(kept.not_modified))
-                return []
-            start_response("200 OK", list(kept.headers))
-            return [kept.body]
+            return self._answer(kept, environ, start_response)
+        match = environ.get("HTTP_IF_NONE_MATCH")
+        if match:
+            # A revalidation that misses (each worker keeps its own answers, and a
+            # cache in front revalidates more than it fetches): falcon would send a 304
+            # that cannot be kept. Ask for the whole answer instead (If-None-Match
+            # overrides If-Modified-Since, RFC 9110 13.1.3), keep it, answer from it.
+            plain = {k: v for k, v in environ.items()
+                     if k not in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")}
+            kept = self._render(plain, key, made_from)
+            if kept is not None:
+                return self._answer(kept, environ, start_response)
+            return self._app(environ, start_response)  # not reusable: as falcon answers
         return self._through(environ, start_response, key, made_from)
+
+    def _answer(self, kept: _Kept, environ: dict[str, Any], start_response: StartResponse
+                ) -> Iterable[bytes]:
+        match = environ.get("HTTP_IF_NONE_MATCH")
+        if match and kept.etag and none_match(match, kept.etag.strip('"')):
+            start_response("304 Not Modified", list(kept.not_modified))
+            return []
+        start_response("200 OK", list(kept.headers))
+        return [kept.body]
+
+    def _render(self, environ: dict[str, Any], key: tuple[str, str, bool],
+                made_from: tuple[str, int]) -> _Kept | None:
+        """falcon's answer to `environ`, kept when it can be; None when it cannot."""
+        seen: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            seen[:] = [status, headers]
+            return lambda data: None
+
+        chunks = self._app(environ, capture)
+        try:
+            body = list(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        until = environ.get(REUSABLE_UNTIL)
+        if until is None or not seen or not seen[0].startswith("200 "):
+            return None
+        kept = _Kept(until, list(seen[1]), b"".join(body))
+        if len(body) == 1 and self._current(made_from):
+            self._keep(key, kept)
+        return kept
+
+    def _current(self, made_from: tuple[str, int]) -> bool:
+        # Made from what is still current (a reload may have come meanwhile: then the
+        # answer is not kept, since it may show either).
+        return (made_from == self._made_from
+                and made_from[0] == self._snapshots.current().version)
 
     def _through(self, environ: dict[str, Any], start_response: StartResponse,
                  key: tuple[str, str, bool], made_from: tuple[str, int]
@@ -92,10 +138,7 @@ class Hits:
         body = list(chunks)
         if hasattr(chunks, "close"):
             chunks.close()
-        # Made from what is still current (a reload may have come meanwhile: then the
-        # answer is not kept, since it may show either).
-        if (len(body) == 1 and isinstance(body[0], bytes) and made_from == self._made_from
-                and made_from[0] == self._snapshots.current().version):
+        if len(body) == 1 and isinstance(body[0], bytes) and self._current(made_from):
             self._keep(key, _Kept(until, list(seen[1]), body[0]))
         return body
 
