@@ -21,8 +21,19 @@ from tests.conftest import DEMO, ROOT, Clock, assert_problem
 from widget.assets import default_assets
 from widget.render.colour import DARK_BG, LIGHT_BG
 
-CSP = re.compile(r"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' "
+CSP = re.compile(r"default-src 'none'; script-src 'self' ('sha256-[A-Za-z0-9+/]+=*'); "
+                 r"style-src 'self' ('sha256-[A-Za-z0-9+/]+=*'); img-src 'self' "
                  r"data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; ")
+
+
+def _inline(html: str) -> tuple[list[str], list[str]]:
+    """The page's inline scripts and stylesheets, as the browser hashes them."""
+    return (re.findall(r"<script>(.*?)</script>", html, re.S),
+            re.findall(r"<style>(.*?)</style>", html, re.S))
+
+
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
 @pytest.mark.parametrize("path", ["/embed/news", "/embed/strikes", "/embed/strike/zehra-kurtay",
@@ -31,11 +42,18 @@ def test_embed_pages_are_locked_down(client: falcon.testing.TestClient, path: st
     result = client.simulate_get(path)
     assert result.headers["content-type"] == "text/html; charset=utf-8"
     csp = result.headers["content-security-policy"]
-    assert CSP.match(csp) and csp.endswith("frame-ancestors *")
+    allowed = CSP.match(csp)
+    assert allowed and csp.endswith("frame-ancestors *")
+    assert "unsafe" not in csp
     assert "set-cookie" not in result.headers
     assert "x-frame-options" not in result.headers
     html = result.text
-    assert "<script>" not in html and "style=" not in html and "<style" not in html
+    # One script and one stylesheet inline, each allowed by its hash and by nothing else;
+    # no style attributes, no other script.
+    scripts, styles = _inline(html)
+    assert [_hash(t) for t in scripts] == [allowed.group(1)]
+    assert [_hash(t) for t in styles] == [allowed.group(2)]
+    assert "style=" not in html and html.count("<script") == 1 and html.count("<style") == 1
     # Nothing is loaded from another host: every src and stylesheet is a path of ours.
     for url in re.findall(r'(?:src|href)="([^"]+)"', html):
         if 'rel="stylesheet"' in html and url.startswith("/"):
@@ -352,7 +370,9 @@ REMOVED_HEADING = "This hunger strike is no longer listed"
 
 
 def _assets_of(html: str) -> list[str]:
-    return re.findall(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"', html)
+    scripts, styles = _inline(html)
+    return [*re.findall(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"', html),
+            *map(_hash, scripts + styles)]
 
 
 @pytest.mark.parametrize("slug", ["Zehra-Kurtay", "zehra-kurtai", "zehra_kurtay", "nobody"])
@@ -368,7 +388,7 @@ def test_unknown_slug_is_not_a_removal(client: falcon.testing.TestClient, slug: 
     assert 'class="sw-notice sw-unknown" role="note"' in result.text
     page = client.simulate_get("/embed/strike/zehra-kurtay")
     assert _assets_of(result.text) == _assets_of(page.text) != []
-    assert default_assets()["embed.js"].url in _assets_of(result.text)
+    assert default_assets()["embed.js"].csp_source in _assets_of(result.text)
     assert result.headers["content-security-policy"] == page.headers["content-security-policy"]
     assert result.headers["access-control-allow-origin"] == "*"
     # Kept briefly, like every 4xx: the editor may yet add a strike under this slug.

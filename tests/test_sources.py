@@ -301,8 +301,8 @@ def test_thumbnails_are_served_from_this_service(upstream: Upstream,
         assert image.headers["content-type"] == "image/jpeg"
         assert image.headers["cache-control"] == "public, max-age=31536000, immutable"
         assert client.simulate_get("/media/0000.jpg").status_code == 404
-        assert "sw-thumb" not in client.simulate_get("/embed/news?images=off").text
-        assert "sw-thumb" not in client.simulate_get("/embed/news?layout=compact").text
+        assert 'class="sw-thumb"' not in client.simulate_get("/embed/news?images=off").text
+        assert 'class="sw-thumb"' not in client.simulate_get("/embed/news?layout=compact").text
         post = client.simulate_get("/api/v1/posts").json["posts"][0]
         assert post["image"]["local_thumbnail"] == config.base_url + src
         assert post["image"]["thumbnail"].endswith("-150x150.jpg")

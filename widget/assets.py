@@ -2,6 +2,11 @@
 
 `url("embed.css")` gives `/static/embed.<hash>.css`; only that hashed URL is
 served `immutable`. A wrong or old hash is a 404, never someone else's bytes.
+
+PERF: the embed pages carry their stylesheet and script inline (`inline`), so a
+widget paints and reports its height from one answer, with no second round trip.
+The Content-Security-Policy allows exactly those bytes by their hashes
+(`csp_sources`), never 'unsafe-inline'.
 """
 
 from __future__ import annotations
@@ -16,11 +21,16 @@ from importlib import resources
 from pathlib import Path
 
 import orjson
+import rcssmin
 import rjsmin
+from markupsafe import Markup
 
 from widget import routes
 from widget.render.frames import FRAME_TOKEN, frame_constants
 
+# What templates/base.html puts inline (`Assets.inline`).
+INLINE_SCRIPTS = ("embed.js",)
+INLINE_STYLES = ("embed.css",)
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".svg": "image/svg+xml", ".woff2": "font/woff2", ".ttf": "font/ttf"}
 
@@ -39,6 +49,11 @@ class Asset:
     content_type: str
     digest: str  # hex, for the URL
     sri: str  # sha384-…, for integrity attributes
+
+    @property
+    def csp_source(self) -> str:
+        """The CSP source that allows exactly this body inline: 'sha256-…'."""
+        return "'sha256-" + base64.b64encode(hashlib.sha256(self.body).digest()).decode() + "'"
 
     @property
     def hashed_name(self) -> str:
@@ -67,6 +82,8 @@ class Assets:
                 for token, value in (tokens or {}).items():
                     body = body.replace(token.encode(), orjson.dumps(value))
                 body = rjsmin.jsmin(body)  # served without comments; the files keep them
+            elif path.suffix == ".css":
+                body = rcssmin.cssmin(body)
             content_type = _TYPES.get(path.suffix) or (
                 mimetypes.guess_type(name)[0] or "application/octet-stream")
             asset = Asset(
@@ -83,6 +100,19 @@ class Assets:
 
     def url(self, name: str) -> str:
         return self._by_name[name].url
+
+    def inline(self, name: str) -> Markup:
+        """The body of `name`, to put between <style> or <script> tags as it is (the CSP
+        hash is of these bytes); refused if it could end its element early."""
+        body = self._by_name[name].body.decode()
+        if "</" in body or "<!--" in body:
+            raise ValueError(f"static/{name} cannot be inlined: it contains '</' or '<!--'")
+        return Markup(body)
+
+    def csp_sources(self) -> dict[str, str]:
+        """script-src and style-src sources for the assets the embed pages inline."""
+        return {"script-src": " ".join(self[n].csp_source for n in INLINE_SCRIPTS),
+                "style-src": " ".join(self[n].csp_source for n in INLINE_STYLES)}
 
     def by_hashed_name(self, hashed: str) -> Asset | None:
         return self._by_hashed.get(hashed)

@@ -87,11 +87,15 @@ def test_each_widget_renders_from_the_export(page: Any, site: Site, watch: Watch
         text = frame_text(element)
         for piece in texts:
             assert piece in text, (element.get_attribute("src"), piece, text)
+        # Styled and fitted: the export's inline stylesheet and script ran under the
+        # CSP nginx sends (the export's own headers, with their hashes).
+        assert element.content_frame().evaluate(
+            "getComputedStyle(document.documentElement).getPropertyValue('--sw-bg')")
         wait_fitted(element)
         assert no_inner_scrollbar(element)
     # Everything came from the host page and nginx: nothing from anywhere else.
     assert watch.foreign(site.hosts.url, site.nginx.url) == []
-    assert [r for r in watch.requests if r.startswith(site.nginx.url + "/static/")]
+    assert [r for r in watch.requests if r.startswith(site.nginx.url + "/widget")]
     assert watch.errors == []
     assert page.context.cookies() == []
 

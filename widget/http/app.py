@@ -72,7 +72,7 @@ def _build(config: Config, *, store: Store | None, clock: Callable[[], dt.dateti
 
     # CORS: any origin may read, never with credentials; see HTTPCaching for why the
     # headers are set unconditionally rather than by falcon's CORSMiddleware.
-    app = falcon.App(middleware=[HTTPCaching(config, clock)])
+    app = falcon.App(middleware=[HTTPCaching(config, clock, assets.csp_sources())])
     json_handler = falcon.media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)
     app.req_options.media_handlers[falcon.MEDIA_JSON] = json_handler
     app.resp_options.media_handlers[falcon.MEDIA_JSON] = json_handler

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any
@@ -113,10 +113,14 @@ def accepts_gzip(header: str | None) -> bool:
 
 
 class HTTPCaching:
-    def __init__(self, config: Config, clock: Callable[[], dt.datetime]):
+    def __init__(self, config: Config, clock: Callable[[], dt.datetime],
+                 inline: Mapping[str, str] | None = None):
         self._config = config
-        # Embed pages: no inline script or style, nothing from any other host.
-        self._csp = ("default-src 'none'; script-src 'self'; style-src 'self'; "
+        # Embed pages: no inline script or style but the embed page's own, allowed by
+        # their hashes (`inline`: Assets.csp_sources), nothing from any other host.
+        script = " ".join(["'self'", *filter(None, [(inline or {}).get("script-src")])])
+        style = " ".join(["'self'", *filter(None, [(inline or {}).get("style-src")])])
+        self._csp = (f"default-src 'none'; script-src {script}; style-src {style}; "
                      "img-src 'self' data:; connect-src 'self'; frame-src 'self'; "
                      "base-uri 'none'; "
                      f"form-action 'self'; frame-ancestors {_ancestors(config.frame_ancestors)}")

@@ -12,8 +12,9 @@ whole seconds left before a local midnight dropping). Anything else goes to falc
 
 A conditional request that matches the kept ETag gets the 304 falcon would send: the
 same headers without the body's own. One that finds nothing kept has the whole answer
-made and kept first, so revalidations alone (a cache in front) are answered here too. The kept answers are bounded by count and bytes;
-past either bound all are dropped (made-up query strings cannot grow memory).
+made and kept first, so revalidations alone (a cache in front) are answered here too.
+The kept answers are bounded by count and bytes; past either bound all are dropped
+(made-up query strings cannot grow memory).
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ class Pages:
             undefined=jinja2.StrictUndefined,
         )
         env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-        env.globals.update(static=self.assets.url, site=self.site)
+        env.globals.update(static=self.assets.url, inline=self.assets.inline, site=self.site)
         return env
 
     def _render(self, template: str, options: EmbedOptions, path: str | None,
