@@ -2,7 +2,8 @@
 
 Phases: origin (service vs bare Falcon), nginx (proxy_cache vs static files), growth
 (latency, memory and reloads as the content grows), browser (headless Chromium on a
-host page). See bench/README.md.
+host page), syncs (a 10,000-post feed: the first sync and one with nothing changed).
+See bench/README.md.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bench import browser, cached, growth, origin, results
+from bench import browser, cached, growth, origin, results, syncs
 from bench.data import REPO, Sites
 from bench.outcome import Line, Outcome
 from bench.plan import PHASES, Load, Plan
@@ -132,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         "nginx": lambda p, s, t: cached.run(p, s, t, args.nginx_conf),
         "growth": growth.run,
         "browser": browser.run,
+        "syncs": syncs.run,
     }
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="widget-bench-") as tmp:

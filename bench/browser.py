@@ -11,6 +11,7 @@ origin on 127.0.0.1, embedding the counter through the loader (bench/hostpage.py
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import sys
 from dataclasses import dataclass, field
@@ -18,12 +19,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bench import nginx, static
 from bench.data import Sites
 from bench.hostpage import HostServer, page
 from bench.meter import Others
 from bench.outcome import Line, Outcome, table, verdict
-from bench.plan import (DEMO, PAINT_TARGET_MS, VIEW_BYTES_TARGET, VIEW_REQUESTS_TARGET,
-                        BrowserPlan, Plan, Reserve)
+from bench.plan import (
+    DEMO,
+    PAINT_TARGET_MS,
+    VIEW_BYTES_TARGET,
+    VIEW_REQUESTS_TARGET,
+    BrowserPlan,
+    Plan,
+    Reserve,
+)
 from bench.server import SERVICE_APP, free_port, gunicorn
 
 TITLE = "Browser: the counter on a host page, through the loader"
@@ -102,6 +111,8 @@ class Results:
     loads: list[Load] = field(default_factory=list)
     views: dict[str, list[Transfer]] = field(default_factory=dict)  # "cold", "warm"
     reserves: dict[str, list[Load]] = field(default_factory=dict)
+    floor: list[Load] = field(default_factory=list)  # the static export under nginx
+    floor_note: str = ""  # why there is no floor
     height: str = ""
     attempts: int = 0  # cold loads run for the timing, the busy ones included
 
@@ -205,7 +216,8 @@ def _views(browser: Any, first: str, second: str, b: BrowserPlan,
         context.close()
 
 
-def _measure(browser: Any, host: HostServer, service: str, b: BrowserPlan) -> Results:
+def _measure(browser: Any, host: HostServer, service: str, b: BrowserPlan,
+             floor: str | None = None) -> Results:
     out = Results(chromium=str(browser.version))
 
     def url(path: str, reserve: Reserve, height: str) -> str:
@@ -229,6 +241,17 @@ def _measure(browser: Any, host: HostServer, service: str, b: BrowserPlan) -> Re
         page_url = url(f"/blog/reserve-{i}.html", reserve, out.height)
         out.reserves[reserve.name] = _quiet_loads(browser, page_url, b, service, b.cls_loads,
                                                   NOISE_LIMIT)[0]
+    if floor is not None:
+        # The same host page and widget, from the export as files: what this machine
+        # and Chromium take when the server does nothing at all.
+        floor_url = host.add("/blog/floor.html", page(
+            floor, b.widget, column_px=b.column_px, data_height=b.documented_height,
+            link_style=None))
+        for _ in range(WARMUP_LOADS):
+            _cold_load(browser, floor_url, b, floor)
+        print(f"browser: {b.loads} cold loads from the static export …", file=sys.stderr,
+              flush=True)
+        out.floor = _quiet_loads(browser, floor_url, b, floor, b.loads, NOISE_LIMIT)[0]
     return out
 
 
@@ -251,15 +274,35 @@ def run(plan: Plan, sites: Sites, tmp: Path) -> Outcome:
     service = f"http://127.0.0.1:{port}"
     env = {**site.env(), "WIDGET_BASE_URL": service}
     print("browser: starting the service and Chromium …", file=sys.stderr, flush=True)
-    with gunicorn(f"service ({site.name})", SERVICE_APP, env, tmp / "browser-service.log",
-                  workers=plan.workers, probe="/healthz", extra=plan.gunicorn_args(),
-                  port=port), HostServer() as host, sync_playwright() as playwright:
+    floor_port = free_port()
+    floor = f"http://127.0.0.1:{floor_port}"
+    outdir, prefix = tmp / "browser-export", tmp / "browser-nginx"
+    floor_note = ""
+    try:
+        if (why := nginx.missing()) is not None:
+            raise static.ExportUnavailable(why)
+        static.build(site, outdir, base_url=floor)
+        nginx.readable(outdir, tmp)
+    except (static.ExportUnavailable, RuntimeError, OSError) as exc:
+        floor_note = f"no floor: {exc}"
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(gunicorn(
+            f"service ({site.name})", SERVICE_APP, env, tmp / "browser-service.log",
+            workers=plan.workers, probe="/healthz", extra=plan.gunicorn_args(), port=port))
+        if not floor_note:
+            stack.enter_context(nginx.nginx(
+                "nginx static", prefix,
+                nginx.main_conf(prefix, nginx.static_server(floor_port, outdir), 1),
+                floor_port, "/widget.js"))
+        host = stack.enter_context(HostServer())
+        playwright = stack.enter_context(sync_playwright())
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
                                              args=CHROMIUM_FLAGS)
         try:
-            results = _measure(browser, host, service, b)
+            results = _measure(browser, host, service, b, None if floor_note else floor)
         finally:
             browser.close()
+    results.floor_note = floor_note
     _summarise(outcome, b, results, plan.workers)
     return outcome
 
@@ -276,9 +319,12 @@ def _ms(value: float | None) -> str:
 def _summarise(outcome: Outcome, b: BrowserPlan, r: Results, workers: int) -> None:
     painted = _median([ld.painted for ld in r.loads])
     missing = sum(ld.painted is None for ld in r.loads)
+    floor = _median([ld.painted for ld in r.floor])
     outcome.lines.append(Line(
         "time to a painted widget (median)",
-        f"{_ms(painted)} ms (median of {len(r.loads) - missing} cold loads)",
+        f"{_ms(painted)} ms (median of {len(r.loads) - missing} cold loads; "
+        + (f"the static export under nginx: {_ms(floor)} ms)" if r.floor
+           else f"{r.floor_note})"),
         f"≤ {PAINT_TARGET_MS:.0f} ms",
         verdict(painted is not None and painted <= PAINT_TARGET_MS, errors=missing)))
     for name, view in r.views.items():
@@ -293,7 +339,7 @@ def _summarise(outcome: Outcome, b: BrowserPlan, r: Results, workers: int) -> No
         ok = len(cold) <= VIEW_REQUESTS_TARGET and sent <= VIEW_BYTES_TARGET
         outcome.lines.append(Line(
             "a cold view after the loader",
-            f"{len(cold)} requests, {sent:,} B over the wire "
+            f"{len(cold)} request{'' if len(cold) == 1 else 's'}, {sent:,} B over the wire "
             f"({', '.join(urlsplit(t.url).path for t in cold)})",
             f"≤ {VIEW_REQUESTS_TARGET} requests, ≤ {VIEW_BYTES_TARGET:,} B",
             verdict(ok)))
@@ -318,6 +364,10 @@ def _summarise(outcome: Outcome, b: BrowserPlan, r: Results, workers: int) -> No
         f"is a new browser context (empty cache); {WARMUP_LOADS} loads first are not "
         "counted, so each worker has rendered the page once.",
         _timing_table(r.loads, r.attempts),
+        *([f"The floor: the same host page and widget from the demo's static export "
+           f"(`solidarity-widget build`) served as files by nginx, {len(r.floor)} cold "
+           "loads after the ones above:\n\n" + _timing_table(r.floor, len(r.floor))]
+          if r.floor else [r.floor_note]),
         _views_table(r.views),
         _cls_table(b, r),
     ]

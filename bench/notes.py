@@ -52,19 +52,26 @@ NOTES: dict[str, str] = {
         "look-ups) in a profile. If it misses: read strikes incrementally like posts (a "
         "rev column) and keep their digests."),
     "browser/time to a painted widget (median)": (
-        "Where the time goes (median steps above; four runs gave medians of 138 to "
-        "177 ms): the loader arrives in about 20 ms; the embed frame starts loading about "
-        "30 ms later; its HTML arrives 10 to 15 ms after that, its CSS and JS (a second "
-        "round trip, the CSS render-blocking) 30 to 40 ms after that, and the frame "
-        "paints 45 to 65 ms later, which is Chromium's own style, layout and software "
-        "compositing, sharing the 2 cores with the service "
-        "and the host page. The service's bytes are small (5.9 kB of bodies) and its "
-        "answers fast (the HTML in about 10 ms). Loading the iframe eagerly instead of "
-        "loading=lazy (the loader rewritten through request interception, 2 × 15 loads) "
-        "did not move the median. What the service can still remove is the second round "
-        "trip: the stylesheet inlined (allowed by a CSP hash, style-src 'sha256-…') and "
-        "the height message sent by an inline, hashed script, so that the frame can "
-        "paint and report its height from the HTML alone (about 30 ms here)."),
+        "Measured 2026-12-02: the service's median (154 to 165 ms over three runs) is within "
+        "0 to 13 ms of the floor measured in the same run, the same widget from the static "
+        "export served as files by nginx (143 to 154 ms): what is left is this machine's "
+        "Chromium, not the service. The embed page now carries its stylesheet and script "
+        "inline, so there is no second round trip (with them as files, on the same machine "
+        "and Chromium the same day: 185 ms). The frame's HTML arrives about 70 ms after the "
+        "loader starts, 20 ms of it the loader itself and about 30 ms Chromium's lazy-load "
+        "check before the frame starts; the frame then paints 70 to 90 ms later, which is "
+        "style, layout and software compositing on the 2 shared cores (the same in the "
+        "floor). Nothing the service sends would close the rest; a faster machine or GPU "
+        "compositing would."),
+    "browser/a cold view after the loader": (
+        "One request (the embed page) of 5,205 B: 4,103 B of gzipped body and 1,102 B of "
+        "headers, of which the Content-Security-Policy is about 420 B (three stylesheet "
+        "hashes and the script's, since one policy serves every page) and the oEmbed "
+        "discovery Link header 165 B. What would close the last 85 B: a policy per page "
+        "naming only its own stylesheet's hash (about 110 B; the static export would need "
+        "one per page too, not one per family as now), or a minifier that renames local "
+        "variables for embed.js (terser: 2,022 to 1,588 B gzipped, but a Node build step "
+        "the project does not have)."),
     "browser/CLS, documented data-height": (
         "Two shifts. (1) The host page paints the link (one line of text) before the "
         "async loader runs; swapping it for a 180 px iframe pushes the text below down "

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-PHASES = ("origin", "nginx", "growth", "browser")
+PHASES = ("origin", "nginx", "growth", "browser", "syncs")
 
 TARGET_RATIO = 0.95  # origin: service/bare by req/s and by CPU per request, each at least this
 NGINX_TARGET_RATIO = 0.8  # nginx proxy_cache req/s vs nginx serving the same bytes as files
@@ -28,6 +28,9 @@ PAINT_TARGET_MS = 100.0  # loader start -> widget painted, median of BROWSER.loa
 VIEW_REQUESTS_TARGET = 2  # a cold view's requests to the service after the loader
 VIEW_BYTES_TARGET = 5 * 1024  # and their bytes over the wire, headers included
 CLS_TARGET = 0.0  # layout shift with the documented reserved height
+SYNC_POSTS = 10_000  # syncs: posts in the generated feed
+SYNC_FIRST_TARGET_S = 3.0  # the first sync of that feed, wall clock
+SYNC_UNCHANGED_CPU_MS = 100.0  # a sync with nothing changed upstream, CPU
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,11 +28,16 @@ from markupsafe import Markup
 from widget import routes
 from widget.render.frames import FRAME_TOKEN, frame_constants
 
-# What templates/base.html puts inline (`Assets.inline`).
-INLINE_SCRIPTS = ("embed.js",)
-INLINE_STYLES = ("embed.css",)
+# What the embed pages put inline (`Assets.inline`), each tuple one element: the
+# stylesheets by page (templates/base.html, news.html, page.html) and the script.
+INLINE_STYLES = (("embed.css",), ("embed.css", "news.css"), ("embed.css", "news.css", "page.css"))
+INLINE_SCRIPTS = (("embed.js",),)
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".svg": "image/svg+xml", ".woff2": "font/woff2", ".ttf": "font/ttf"}
+
+
+def _csp_hash(body: bytes) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
 
 
 def package_dir(name: str) -> Path:
@@ -53,7 +58,7 @@ class Asset:
     @property
     def csp_source(self) -> str:
         """The CSP source that allows exactly this body inline: 'sha256-…'."""
-        return "'sha256-" + base64.b64encode(hashlib.sha256(self.body).digest()).decode() + "'"
+        return _csp_hash(self.body)
 
     @property
     def hashed_name(self) -> str:
@@ -101,18 +106,25 @@ class Assets:
     def url(self, name: str) -> str:
         return self._by_name[name].url
 
-    def inline(self, name: str) -> Markup:
-        """The body of `name`, to put between <style> or <script> tags as it is (the CSP
-        hash is of these bytes); refused if it could end its element early."""
-        body = self._by_name[name].body.decode()
-        if "</" in body or "<!--" in body:
-            raise ValueError(f"static/{name} cannot be inlined: it contains '</' or '<!--'")
-        return Markup(body)
+    def inline(self, *names: str) -> Markup:
+        """The bodies of `names`, joined, to put between <style> or <script> tags as they
+        are. Only the sets in INLINE_STYLES and INLINE_SCRIPTS: the CSP allows those by
+        hash. Refused if a body could end its element early."""
+        if names not in INLINE_STYLES + INLINE_SCRIPTS:
+            raise ValueError(f"{names} is not one of the inline sets the CSP allows")
+        return Markup(self._joined(names).decode())
+
+    def _joined(self, names: tuple[str, ...]) -> bytes:
+        body = b"\n".join(self._by_name[n].body for n in names)
+        if b"</" in body or b"<!--" in body:
+            raise ValueError(f"static/{names} cannot be inlined: it contains '</' or '<!--'")
+        return body
 
     def csp_sources(self) -> dict[str, str]:
-        """script-src and style-src sources for the assets the embed pages inline."""
-        return {"script-src": " ".join(self[n].csp_source for n in INLINE_SCRIPTS),
-                "style-src": " ".join(self[n].csp_source for n in INLINE_STYLES)}
+        """script-src and style-src sources for what the embed pages inline."""
+        def hashes(sets: tuple[tuple[str, ...], ...]) -> str:
+            return " ".join(_csp_hash(self._joined(names)) for names in sets)
+        return {"script-src": hashes(INLINE_SCRIPTS), "style-src": hashes(INLINE_STYLES)}
 
     def by_hashed_name(self, hashed: str) -> Asset | None:
         return self._by_hashed.get(hashed)

@@ -35,6 +35,13 @@ def snippet(page: Any, form: str) -> str:
 
 
 def preview_text(page: Any) -> str:
+    """The preview's text once the frame shows the document its src names (just after
+    a change, the previous one may still be there, with the same strike's name)."""
+    page.wait_for_function("""() => {
+        const f = document.querySelector('#b-preview-frame');
+        const d = f && f.contentDocument;
+        return !!d && d.readyState === 'complete' && f.contentWindow.location.href === f.src;
+    }""")
     return str(page.frame_locator("#b-preview-frame").locator("body").inner_text())
 
 

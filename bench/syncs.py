@@ -1,0 +1,144 @@
+"""Phase 5, syncs: what a sync costs against a feed on 127.0.0.1 that answers like a
+well-kept server (ETag, Last-Modified, gzip; bench/feedserver.py, its own process), at
+10,000 posts: the first sync (wall clock and CPU), then syncs with nothing changed
+(requests to the feed, CPU). The sync runs in this process, as `solidarity-widget
+sync` runs it (widget.sync.sync_all: fetch, parse, sanitise, store, the strikes file,
+the copy the workers read), without the command's start-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from bench.data import REPO, Sites, make_posts
+from bench.outcome import Line, Outcome, table, verdict
+from bench.plan import SYNC_FIRST_TARGET_S, SYNC_POSTS, SYNC_UNCHANGED_CPU_MS, DataSet, Plan
+from bench.server import free_port
+from widget.config import load_config
+from widget.model import Post
+from widget.sync import SourceResult, open_for_sync, sync_all
+
+TITLE = "Syncs: a 10,000-post feed, the first sync and syncs with nothing changed"
+UNCHANGED_RUNS = 5
+
+
+def _rss(posts: list[Post]) -> str:
+    items = []
+    for p in posts:
+        items.append(
+            f"<item><title>{escape(p.title)}</title><link>{escape(p.url)}</link>"
+            f"<guid>{escape(p.url)}</guid>"
+            f"<pubDate>{format_datetime(p.published)}</pubDate>"
+            + "".join(f"<category>{escape(c)}</category>" for c in p.categories)
+            + f"<description>{escape(p.excerpt)}</description>"
+            f"<content:encoded>{escape(p.content_html)}</content:encoded></item>")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+            "<title>Bench</title><link>https://is4pp.example/</link>"
+            "<description>Generated</description>" + "".join(items) + "</channel></rss>\n")
+
+
+def _wait(port: int, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the feed server on port {port} did not start") from None
+            time.sleep(0.05)
+
+
+def _timed(work: Callable[[], list[SourceResult]]) -> tuple[float, float, list[SourceResult]]:
+    """(wall seconds, CPU seconds of this process, what `work` returned)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    done = work()
+    return time.perf_counter() - wall, time.process_time() - cpu, done
+
+
+def run(plan: Plan, sites: Sites, tmp: Path) -> Outcome:
+    outcome = Outcome("syncs", TITLE)
+    now = dt.datetime.now(dt.UTC)
+    posts = make_posts(DataSet("sync feed", posts=SYNC_POSTS), now)
+    feed = tmp / "sync-feed.xml"
+    feed.write_text(_rss(posts), encoding="utf-8")
+    folder = tmp / "sync-site"
+    folder.mkdir(exist_ok=True)
+    (folder / "strikes.toml").write_text("", encoding="utf-8")
+    port = free_port()
+    (folder / "widget.toml").write_text(
+        'site_name = "Bench"\nsite_url = "https://is4pp.example/"\n'
+        'database = "var/bench.sqlite3"\nstrikes_file = "strikes.toml"\n'
+        f"fetch_max_bytes = {4 * feed.stat().st_size}\n"
+        f'[[sources]]\nname = "bench"\ntype = "feed"\nurl = "http://127.0.0.1:{port}/"\n'
+        'lang = "en"\n', encoding="utf-8")
+    config = load_config(folder / "widget.toml", environ={})
+    config.database.parent.mkdir(parents=True, exist_ok=True)
+    print(f"syncs: {SYNC_POSTS:,} posts, {feed.stat().st_size / 1e6:.1f} MB of RSS …",
+          file=sys.stderr, flush=True)
+    server = subprocess.Popen([sys.executable, "-m", "bench.feedserver", str(feed), str(port)],
+                              cwd=REPO, start_new_session=True)
+    try:
+        _wait(port)
+
+        def asked() -> int:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/requests", timeout=10) as r:
+                return int(r.read())
+
+        with open_for_sync(config.database) as store:
+            first_wall, first_cpu, first = _timed(lambda: sync_all(config, store))
+            first_requests = asked()
+            unchanged = []
+            for _ in range(UNCHANGED_RUNS):
+                before = asked()
+                wall, cpu, results = _timed(lambda: sync_all(config, store))
+                unchanged.append((wall, cpu, asked() - before, results))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    failed = [r for r in [*first, *(x for u in unchanged for x in u[3])] if not r.ok]
+    errors = len(failed)
+    outcome.lines.append(Line(
+        f"first sync of {SYNC_POSTS:,} posts",
+        f"{first_wall:.2f} s ({first_cpu:.2f} s CPU, {first_requests} request)",
+        f"≤ {SYNC_FIRST_TARGET_S:g} s",
+        verdict(first_wall <= SYNC_FIRST_TARGET_S, errors=errors)))
+    cpu_ms = statistics.median(u[1] for u in unchanged) * 1000
+    most = max(u[2] for u in unchanged)
+    outcome.lines.append(Line(
+        "a sync with nothing changed",
+        f"{most} request{'s' if most != 1 else ''} to the feed, {cpu_ms:.0f} ms CPU "
+        f"(median of {len(unchanged)})",
+        f"≤ 1 request, ≤ {SYNC_UNCHANGED_CPU_MS:g} ms CPU",
+        verdict(most <= 1 and cpu_ms <= SYNC_UNCHANGED_CPU_MS, errors=errors)))
+    rows = [["first", f"{first_wall * 1000:,.0f}", f"{first_cpu * 1000:,.0f}",
+             str(first_requests)]]
+    rows += [[f"unchanged {i}", f"{w * 1000:,.0f}", f"{c * 1000:,.0f}", str(n)]
+             for i, (w, c, n, _) in enumerate(unchanged, start=1)]
+    outcome.sections += [
+        f"One RSS source of {SYNC_POSTS:,} generated posts (about 1,500 characters of HTML "
+        f"each, {feed.stat().st_size / 1e6:.1f} MB, {len(_gz(feed)) / 1e6:.1f} MB gzipped), "
+        "served by [feedserver.py](feedserver.py) with an ETag and a Last-Modified; an "
+        "empty strikes file. CPU is this process's (the sync's threads included, the feed "
+        "server's not). A sync with nothing changed gets a 304, keeps every stored post, "
+        "records the check and writes the workers' copy again (VACUUM INTO)."
+        + (f" Failed: {'; '.join(f'{r.name}: {r.detail}' for r in failed)}."
+           if failed else ""),
+        table(["sync", "wall ms", "CPU ms", "requests to the feed"], rows),
+    ]
+    return outcome
+
+
+def _gz(path: Path) -> bytes:
+    return gzip.compress(path.read_bytes(), 6)
