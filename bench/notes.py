@@ -58,7 +58,7 @@ NOTES: dict[str, str] = {
         "and excerpt extraction) and the rest SQLite (the store's insert, then VACUUM "
         "INTO for the workers' copy, about 0.5 s together). Turning off feedparser's own "
         "HTML sanitising and relative-link resolution (clean_html does both) took the "
-        "sync from 7.4 to 5.7 s. What would close the rest: a parser for plain RSS 2.0 "
+        "sync from 7.4 to 5.7-6.4 s (two runs). What would close the rest: a parser for plain RSS 2.0 "
         "and Atom on lxml or expat directly, with feedparser kept for the dialects it "
         "exists for; or reading a feed that large in pages. Feeds seen in practice carry "
         "10 to 50 entries (a sync of those takes milliseconds), and WordPress sites are "

@@ -70,6 +70,8 @@ class RowResult:
         if self.unsure():
             return by_cpu, "CPU time per request"
         by_rate = self.ratio(target, baseline)
+        if not by_cpu:  # no CPU time measured on a side: requests/s alone
+            return by_rate, "requests/s (no CPU time measured)"
         if by_cpu < by_rate:
             return by_cpu, "CPU time per request, the lower"
         return by_rate, "requests/s, the lower"

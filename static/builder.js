@@ -576,6 +576,12 @@
     if (wrong) {
       w.clearTimeout(timer);
       timer = 0;
+      // An answer still on its way is of choices the form no longer holds: it must not
+      // bring back results (and snippets to copy) once a value is wrong.
+      if (inflight) {
+        inflight.controller.abort();
+        inflight = null;
+      }
       // While typing, a half-written colour or number waits for the next key.
       if (!typing) showInvalid(wrong);
       return;

@@ -290,6 +290,27 @@ def test_content_keeps_no_remote_images_and_no_relative_urls(
     assert all(h.startswith("https://") for h in hrefs)
 
 
+def test_relative_links_follow_the_contents_xml_base(faults: FaultServer,
+                                                     make_config: MakeConfig) -> None:
+    entry = ('<entry><id>urn:1</id><title>t</title><updated>2025-07-14T10:00:00Z</updated>'
+             '<link href="https://org.example/2025/p/"/>'
+             '<content type="html" xml:base="https://media.org.example/lib/">'
+             '&lt;a href="doc.pdf"&gt;doc&lt;/a&gt;</content></entry>'
+             '<entry><id>urn:2</id><title>u</title><updated>2025-07-14T09:00:00Z</updated>'
+             '<link href="https://org.example/2025/q/"/>'
+             '<content type="html" xml:base="not a url">&lt;a href="doc.pdf"&gt;doc&lt;/a&gt;'
+             '</content></entry>')
+    feed = faults.route("/atom", body(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        '<title>f</title><id>urn:f</id><updated>2025-07-14T10:00:00Z</updated>'
+        + entry + "</feed>", Content_Type="application/atom+xml"))
+    config = make_config([SourceConfig("org", "feed", feed)])
+    posts = {p.url: p.content_html for p in read_source(config.sources[0], config).posts}
+    assert 'href="https://media.org.example/lib/doc.pdf"' in posts["https://org.example/2025/p/"]
+    # A base that is no absolute URL is no base: the entry's link is.
+    assert 'href="https://org.example/2025/q/doc.pdf"' in posts["https://org.example/2025/q/"]
+
+
 # 4. Per-entry robustness, broken transfers, misleading errors ----------------------
 
 

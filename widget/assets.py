@@ -116,8 +116,11 @@ class Assets:
 
     def _joined(self, names: tuple[str, ...]) -> bytes:
         body = b"\n".join(self._by_name[n].body for n in names)
-        if b"</" in body or b"<!--" in body:
-            raise ValueError(f"static/{names} cannot be inlined: it contains '</' or '<!--'")
+        # NOTE: browsers hash inline text after turning CR into LF and NUL into U+FFFD:
+        # bytes with either would not match their hash, and be blocked without a word.
+        if any(bad in body for bad in (b"</", b"<!--", b"\r", b"\0")):
+            raise ValueError(f"static/{names} cannot be inlined: it contains '</', '<!--', "
+                             "a carriage return or a NUL")
         return body
 
     def csp_sources(self) -> dict[str, str]:

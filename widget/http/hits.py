@@ -11,8 +11,9 @@ instant its Cache-Control and Expires would change (the end of that second, or t
 whole seconds left before a local midnight dropping). Anything else goes to falcon.
 
 A conditional request that matches the kept ETag gets the 304 falcon would send: the
-same headers without the body's own. One that finds nothing kept has the whole answer
-made and kept first, so revalidations alone (a cache in front) are answered here too.
+same headers without the body's own. One that finds nothing kept, and that falcon
+answers with a 304 of a reusable answer, has the whole answer made once more and kept,
+so revalidations alone (a cache in front) are answered here too.
 The kept answers are bounded by count and bytes; past either bound all are dropped
 (made-up query strings cannot grow memory).
 """
@@ -44,6 +45,15 @@ class _Kept:
         self.not_modified = [(k, v) for k, v in headers if k.lower() not in _BODY_HEADERS]
 
 
+def _drained(chunks: Iterable[bytes]) -> list[bytes]:
+    """Every chunk of a WSGI answer, the iterable closed as WSGI asks."""
+    try:
+        return list(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+
+
 class Hits:
     def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]],
                  snapshots: SnapshotSource, health: Health,
@@ -70,19 +80,37 @@ class Hits:
         kept = self._kept.get(key)
         if kept is not None and self._clock().timestamp() <= kept.until:
             return self._answer(kept, environ, start_response)
-        match = environ.get("HTTP_IF_NONE_MATCH")
-        if match:
-            # A revalidation that misses (each worker keeps its own answers, and a
-            # cache in front revalidates more than it fetches): falcon would send a 304
-            # that cannot be kept. Ask for the whole answer instead (If-None-Match
-            # overrides If-Modified-Since, RFC 9110 13.1.3), keep it, answer from it.
+        if environ.get("HTTP_IF_NONE_MATCH"):
+            return self._revalidated(environ, start_response, key, made_from)
+        return self._through(environ, start_response, key, made_from)
+
+    def _revalidated(self, environ: dict[str, Any], start_response: StartResponse,
+                     key: tuple[str, str, bool], made_from: tuple[str, int]
+                     ) -> Iterable[bytes]:
+        """A revalidation that finds nothing kept (each worker keeps its own answers, and
+        a cache in front revalidates more than it fetches). falcon answers it; when that
+        is a 304 of a reusable answer, the whole answer is made once more, without the
+        conditions (If-None-Match overrides If-Modified-Since, RFC 9110 13.1.3), kept,
+        and the 304 comes from it: the next revalidation is a hit."""
+        seen: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            seen[:] = [status, headers]
+            return lambda data: None
+
+        body = _drained(self._app(environ, capture))
+        until = environ.get(REUSABLE_UNTIL)
+        if until is not None and seen and seen[0].startswith("304 "):
             plain = {k: v for k, v in environ.items()
                      if k not in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")}
             kept = self._render(plain, key, made_from)
             if kept is not None:
                 return self._answer(kept, environ, start_response)
-            return self._app(environ, start_response)  # not reusable: as falcon answers
-        return self._through(environ, start_response, key, made_from)
+        elif (until is not None and seen and seen[0].startswith("200 ") and len(body) == 1
+              and isinstance(body[0], bytes) and self._current(made_from)):
+            self._keep(key, _Kept(until, list(seen[1]), body[0]))
+        start_response(*seen)
+        return body
 
     def _answer(self, kept: _Kept, environ: dict[str, Any], start_response: StartResponse
                 ) -> Iterable[bytes]:
@@ -102,14 +130,10 @@ class Hits:
             seen[:] = [status, headers]
             return lambda data: None
 
-        chunks = self._app(environ, capture)
-        try:
-            body = list(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+        body = _drained(self._app(environ, capture))
         until = environ.get(REUSABLE_UNTIL)
-        if until is None or not seen or not seen[0].startswith("200 "):
+        if (until is None or not seen or not seen[0].startswith("200 ")
+                or not all(isinstance(chunk, bytes) for chunk in body)):
             return None
         kept = _Kept(until, list(seen[1]), b"".join(body))
         if len(body) == 1 and self._current(made_from):

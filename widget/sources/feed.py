@@ -141,6 +141,11 @@ def _entry(source: SourceConfig, entry: Any, feed_lang: str | None) -> Post:
     modified = _time(entry, "updated_parsed") or published
     first = (entry.get("content") or [{}])[0]
     content = str(first.get("value") or entry.get("summary") or "")
+    # Relative links in the content resolve against its xml:base when it declares an
+    # absolute one (feedparser keeps it; its own resolving is off, see _parse), else
+    # against the entry's link.
+    detail = first if first.get("value") else (entry.get("summary_detail") or {})
+    base = _url(detail.get("base")) or link
     summary = str(entry.get("summary") or content)
     categories, tags = _terms(entry)
     return Post(
@@ -149,7 +154,7 @@ def _entry(source: SourceConfig, entry: Any, feed_lang: str | None) -> Post:
         url=link,
         title=title_text(str(entry.get("title") or "")) or link,
         excerpt=excerpt_text(summary),
-        content_html=clean_html(content, base=link),
+        content_html=clean_html(content, base=base),
         published=published,
         modified=max(modified, published),
         categories=categories,
