@@ -92,25 +92,30 @@ class Hits:
         is a 304 of a reusable answer, the whole answer is made once more, without the
         conditions (If-None-Match overrides If-Modified-Since, RFC 9110 13.1.3), kept,
         and the 304 comes from it: the next revalidation is a hit."""
-        seen: list[Any] = []
+        status, headers, body = self._call(environ)
+        until = environ.get(REUSABLE_UNTIL)
+        if until is not None and status.startswith("304 "):
+            plain = {k: v for k, v in environ.items()
+                     if k not in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")}
+            kept = self._render(plain, key, made_from)
+            if kept is not None:
+                return self._answer(kept, environ, start_response)
+        elif (until is not None and status.startswith("200 ") and len(body) == 1
+              and isinstance(body[0], bytes) and self._current(made_from)):
+            self._keep(key, _Kept(until, list(headers), body[0]))
+        start_response(status, headers)
+        return body
+
+    def _call(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], list[bytes]]:
+        """falcon's whole answer to `environ` (status, headers, chunks), not sent yet."""
+        seen: list[Any] = ["500 Internal Server Error", []]
 
         def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             seen[:] = [status, headers]
             return lambda data: None
 
         body = _drained(self._app(environ, capture))
-        until = environ.get(REUSABLE_UNTIL)
-        if until is not None and seen and seen[0].startswith("304 "):
-            plain = {k: v for k, v in environ.items()
-                     if k not in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")}
-            kept = self._render(plain, key, made_from)
-            if kept is not None:
-                return self._answer(kept, environ, start_response)
-        elif (until is not None and seen and seen[0].startswith("200 ") and len(body) == 1
-              and isinstance(body[0], bytes) and self._current(made_from)):
-            self._keep(key, _Kept(until, list(seen[1]), body[0]))
-        start_response(*seen)
-        return body
+        return seen[0], seen[1], body
 
     def _answer(self, kept: _Kept, environ: dict[str, Any], start_response: StartResponse
                 ) -> Iterable[bytes]:
@@ -124,18 +129,12 @@ class Hits:
     def _render(self, environ: dict[str, Any], key: tuple[str, str, bool],
                 made_from: tuple[str, int]) -> _Kept | None:
         """falcon's answer to `environ`, kept when it can be; None when it cannot."""
-        seen: list[Any] = []
-
-        def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
-            seen[:] = [status, headers]
-            return lambda data: None
-
-        body = _drained(self._app(environ, capture))
+        status, headers, body = self._call(environ)
         until = environ.get(REUSABLE_UNTIL)
-        if (until is None or not seen or not seen[0].startswith("200 ")
+        if (until is None or not status.startswith("200 ")
                 or not all(isinstance(chunk, bytes) for chunk in body)):
             return None
-        kept = _Kept(until, list(seen[1]), b"".join(body))
+        kept = _Kept(until, list(headers), b"".join(body))
         if len(body) == 1 and self._current(made_from):
             self._keep(key, kept)
         return kept
