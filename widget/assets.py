@@ -56,11 +56,6 @@ class Asset:
     sri: str  # sha384-…, for integrity attributes
 
     @property
-    def csp_source(self) -> str:
-        """The CSP source that allows exactly this body inline: 'sha256-…'."""
-        return _csp_hash(self.body)
-
-    @property
     def hashed_name(self) -> str:
         stem, dot, ext = self.name.rpartition(".")
         return f"{stem}.{self.digest}.{ext}" if dot else f"{self.name}.{self.digest}"

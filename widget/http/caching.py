@@ -118,8 +118,9 @@ class HTTPCaching:
         self._config = config
         # Embed pages: no inline script or style but the embed page's own, allowed by
         # their hashes (`inline`: Assets.csp_sources), nothing from any other host.
-        script = " ".join(["'self'", *filter(None, [(inline or {}).get("script-src")])])
-        style = " ".join(["'self'", *filter(None, [(inline or {}).get("style-src")])])
+        hashes = inline or {}
+        script = " ".join(filter(None, ["'self'", hashes.get("script-src")]))
+        style = " ".join(filter(None, ["'self'", hashes.get("style-src")]))
         self._csp = (f"default-src 'none'; script-src {script}; style-src {style}; "
                      "img-src 'self' data:; connect-src 'self'; frame-src 'self'; "
                      "base-uri 'none'; "

@@ -176,7 +176,7 @@ def _parse(url: str, body: bytes, content_type: str) -> Any:
         # PERF: feedparser's own sanitising and link resolving are off: both run its
         # pure-Python HTML parser over every entry's every field (half the time of a
         # large feed's sync), and clean_html does both again anyway (nh3, links
-        # resolved against the entry's own link and checked there).
+        # resolved against the content's xml:base or the entry's link, see _entry).
         return feedparser.parse(io.BytesIO(body), response_headers=(
             {"content-type": content_type} if content_type else {}),
             sanitize_html=False, resolve_relative_uris=False)
