@@ -15,7 +15,16 @@ from pathlib import Path
 from bench import static, wrk
 from bench.data import Site, Sites, make_posts
 from bench.outcome import Line, Outcome, table, verdict
-from bench.plan import DEMO, RELOAD_TARGET_MS, DataSet, GrowthPlan, Plan
+from bench.plan import (
+    DEMO,
+    MEMORY_TARGETS_MIB,
+    RELOAD_TARGET_MS,
+    STRIKES_P50_RATIO,
+    STRIKES_PATH,
+    DataSet,
+    GrowthPlan,
+    Plan,
+)
 from bench.report import method, mib
 from bench.run import Sample, sample
 from bench.server import SERVICE_APP, Server, fetch, gunicorn
@@ -32,6 +41,7 @@ class SetResult:
     started_in: float
     samples: dict[str, Sample]
     rss_kib: list[int]
+    pss_kib: list[int]
 
 
 @dataclass
@@ -143,9 +153,10 @@ def _measure_set(data: DataSet, sites: Sites, plan: Plan, tmp: Path,
             wrk.run(service.url + path, g.load, g.load.warmup_seconds)
             samples[path] = sample(service, path, {}, g.load)
         rss = sorted(service.rss_kib().values())
+        pss = sorted(service.pss_kib().values())
         if largest:
             reload = _reload(service, site, data, g, g.paths[-1])
-        result = SetResult(data, build_s, service.started_in, samples, rss)
+        result = SetResult(data, build_s, service.started_in, samples, rss, pss)
     return result, reload
 
 
@@ -180,11 +191,27 @@ def _summarise(outcome: Outcome, g: GrowthPlan, results: list[SetResult],
         p50 = " / ".join(f"{s.wrk.p50_ms:.2f}" for s in r.samples.values())
         worst = max(s.wrk.p50_ms / base.samples[path].wrk.p50_ms
                     for path, s in r.samples.items())
-        rss = statistics.mean(r.rss_kib) / statistics.mean(base.rss_kib)
+        pss = statistics.mean(r.pss_kib) / statistics.mean(base.pss_kib)
         outcome.lines.append(Line(
-            f"at {r.data.name}: p50 of {paths}; RSS per worker",
-            f"{p50} ms (up to {worst:.2f} × smallest); {mib(r.rss_kib)} MiB "
-            f"({rss:.2f} × smallest)"))
+            f"at {r.data.name}: p50 of {paths}; PSS (RSS) per worker",
+            f"{p50} ms (up to {worst:.2f} × smallest); {mib(r.pss_kib)} MiB "
+            f"({pss:.2f} × smallest; RSS {mib(r.rss_kib)} MiB)"))
+    for r in results:
+        target = MEMORY_TARGETS_MIB.get(r.data.posts) if r.data.strikes == 10 else None
+        if target is not None:
+            worst_mib = max(r.pss_kib) / 1024
+            outcome.lines.append(Line(
+                f"memory per worker at {r.data.name} (PSS, the largest of the workers)",
+                f"{worst_mib:.1f} MiB (RSS {max(r.rss_kib) / 1024:.1f} MiB)",
+                f"≤ {target:.0f} MiB", verdict(worst_mib <= target)))
+    few = next((r for r in results if r.data.strikes == 10 and r.data.posts == 100), None)
+    many = next((r for r in results if r.data.strikes == 1_000 and r.data.posts == 100), None)
+    if few is not None and many is not None and STRIKES_PATH in few.samples:
+        a, b = few.samples[STRIKES_PATH].wrk.p50_ms, many.samples[STRIKES_PATH].wrk.p50_ms
+        outcome.lines.append(Line(
+            f"p50 of {STRIKES_PATH} at 1,000 strikes vs 10 (100 posts)",
+            f"{b / a:.2f} × ({b:.2f} / {a:.2f} ms)", f"≤ {STRIKES_P50_RATIO} ×",
+            verdict(b / a <= STRIKES_P50_RATIO)))
     reload_ms = statistics.median(build.reload_ms)
     outcome.lines.append(Line(f"snapshot reload after a sync at {g.sets[-1].name}",
                               f"{reload_ms:,.0f} ms (median of {len(build.reload_ms)})",
@@ -244,12 +271,15 @@ def _latency_table(results: list[SetResult]) -> str:
 
 
 def _memory_table(results: list[SetResult]) -> str:
-    base = statistics.mean(results[0].rss_kib)
-    rows = [[r.data.name, mib(r.rss_kib), f"{statistics.mean(r.rss_kib) / base:.2f}",
-             f"{r.started_in:.1f}", f"{r.build_s:.1f}"] for r in results]
-    return "Resident memory (VmRSS) of each worker after loading the URLs above:\n\n" + table(
-        ["data", "RSS per worker (MiB)", "× smallest", "service ready after s",
-         "data set built in s"], rows)
+    base = statistics.mean(results[0].pss_kib)
+    rows = [[r.data.name, mib(r.pss_kib), f"{statistics.mean(r.pss_kib) / base:.2f}",
+             mib(r.rss_kib), f"{r.started_in:.1f}", f"{r.build_s:.1f}"] for r in results]
+    return ("Memory of each worker after loading the URLs above: PSS (Pss in "
+            "/proc/PID/smaps_rollup: pages shared with the master, the other workers and "
+            "libraries counted as a share of each) and RSS (VmRSS, every page the worker "
+            "touches):\n\n" + table(
+                ["data", "PSS per worker (MiB)", "× smallest", "RSS per worker (MiB)",
+                 "service ready after s", "data set built in s"], rows))
 
 
 def _reload_text(g: GrowthPlan, build: Build, reload: Reload | None) -> str:

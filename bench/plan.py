@@ -7,8 +7,10 @@ Four phases (`python -m bench --only origin,nginx,growth,browser`):
   and by CPU time per request.
 - NGINX: the same URLs through nginx with proxy_cache in front of the service, next
   to nginx serving the static export (`solidarity-widget build`) as files. Target ≥ 0.8.
-- GROWTH: p50 latency and RSS per worker as the data grows; snapshot reload time at
-  the largest size (target ≤ 200 ms); static export time for the demo.
+- GROWTH: p50 latency and memory per worker (PSS, RSS beside it) as the data grows:
+  ≤ 60 MiB at 10,000 posts, ≤ 120 MiB at 100,000; the strike list at 1,000 strikes
+  within 1.5 × of 10; snapshot reload time at the largest size (target ≤ 200 ms);
+  static export time for the demo.
 - BROWSER: headless Chromium on a host page of another origin embedding the counter
   through the loader: time to a painted widget (≤ 150 ms), bytes per view, layout shift.
 
@@ -24,6 +26,10 @@ PHASES = ("origin", "nginx", "growth", "browser", "syncs")
 TARGET_RATIO = 0.95  # origin: service/bare by req/s and by CPU per request, each at least this
 NGINX_TARGET_RATIO = 0.8  # nginx proxy_cache req/s vs nginx serving the same bytes as files
 RELOAD_TARGET_MS = 200.0  # build_snapshot(store, now) at the largest data set
+# growth: PSS per worker (MiB) at most, for the sets with this many posts and 10 strikes
+MEMORY_TARGETS_MIB = {10_000: 60.0, 100_000: 120.0}
+STRIKES_P50_RATIO = 1.5  # growth: p50 of the strike list at 1,000 strikes vs at 10
+STRIKES_PATH = "/api/v1/strikes?status=all"
 PAINT_TARGET_MS = 100.0  # loader start -> widget painted, median of BROWSER.loads
 VIEW_REQUESTS_TARGET = 2  # a cold view's requests to the service after the loader
 VIEW_BYTES_TARGET = 5 * 1024  # and their bytes over the wire, headers included
@@ -149,7 +155,7 @@ GROWTH = GrowthPlan(
         DataSet("100k posts, 1k strikes", posts=100_000, strikes=1_000),
     ),
     # strike-0 exists in every generated set
-    paths=("/api/v1/posts", "/api/v1/strikes?status=all", "/embed/news",
+    paths=("/api/v1/posts", STRIKES_PATH, "/embed/news",
            "/embed/strike/strike-0"),
     load=Load(seconds=2, warmup_seconds=1, rounds=1),
 )

@@ -83,6 +83,11 @@ class Server:
     def rss_kib(self) -> dict[int, int]:
         return {pid: rss for pid in self.workers() if (rss := vm_rss_kib(pid)) is not None}
 
+    def pss_kib(self) -> dict[int, int]:
+        """Proportional set size of each worker: pages shared with other processes
+        (the master, the other workers, libraries) counted as a share of each."""
+        return {pid: pss for pid in self.workers() if (pss := pss_kib(pid)) is not None}
+
     def cpu_ticks(self) -> dict[int, int]:
         """utime + stime of each worker, in clock ticks (see CLOCK_TICK_S)."""
         return {pid: ticks for pid in self.workers() if (ticks := cpu_ticks(pid)) is not None}
@@ -153,6 +158,16 @@ def vm_rss_kib(pid: int) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def pss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1])
     except OSError:
         return None

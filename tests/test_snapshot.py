@@ -6,8 +6,11 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+from widget.fallback import Health, StoreFiles
 from widget.model import Image, Media, Post
-from widget.snapshot import build_snapshot
+from widget.query import PostQuery, select_posts
+from widget.render.feeds import feed_posts
+from widget.snapshot import SnapshotSource, build_snapshot
 from widget.store import Store
 
 NOW = dt.datetime(2025, 7, 24, 12, 0, tzinfo=dt.UTC)
@@ -104,3 +107,49 @@ def test_rows_deleted_by_hand_go_at_the_next_reload(tmp_path: Path) -> None:
         after = build_snapshot(store, NOW, base)
         assert "s-2" not in {p.id for p in after.posts} and len(after.posts) == 4
         same(after, build_snapshot(store, NOW))
+
+
+def test_snapshots_hold_no_texts_and_renderings_read_them_from_their_copy(
+        tmp_path: Path) -> None:
+    """PERF: a worker's snapshot keeps titles, dates and terms, not excerpts and contents;
+    `whole` reads those from the copy the snapshot was built from, which a newer copy
+    with the same data replaces (the one before is closed at the next switch)."""
+    database = tmp_path / "s.sqlite3"
+    health = Health()
+    files = StoreFiles(database, health)
+    clock = [NOW]
+    with Store(database) as store:
+        store.save_posts("s", "feed", [post(n) for n in range(3)], NOW)
+        store.save_copy()
+        source = SnapshotSource(files.open(), 1, lambda: clock[0], files)
+        snapshot = source.current()
+        assert [(p.excerpt, p.content_html) for p in snapshot.posts] == [("", "")] * 3
+        assert [(p.id, p.excerpt, p.content_html) for p in snapshot.whole(snapshot.posts)] == [
+            ("s-0", "e", "<p>c</p>"), ("s-1", "e", "<p>c</p>"), ("s-2", "e", "<p>c</p>")]
+        # The same data published again, twice: the first copy is closed by then.
+        for _ in range(2):
+            store.save_copy()
+            clock[0] += dt.timedelta(seconds=2)
+            again = source.current()
+        assert again.version == snapshot.version
+        assert [p.content_html for p in again.whole(again.posts)] == ["<p>c</p>"] * 3
+        source.store.close()
+
+
+def test_a_post_gone_from_a_live_store_is_left_out_never_shown_empty(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.save_posts("s", "feed", [post(n) for n in range(3)], NOW)
+        snapshot = build_snapshot(store, NOW)
+        store.save_posts("s", "feed", [post(0), post(2)], NOW, listed={"s-0", "s-2"})
+        assert [p.id for p in snapshot.whole(snapshot.posts)] == ["s-0", "s-2"]
+
+
+def test_the_api_and_feeds_give_every_post_whole(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.save_posts("s", "feed", [post(n) for n in range(60)], NOW)
+        snapshot = build_snapshot(store, NOW)
+        page, last = select_posts(snapshot, PostQuery(limit=50))
+        assert len(page) == 50 and last is not None
+        assert {(p.excerpt, p.content_html) for p in page} == {("e", "<p>c</p>")}
+        carried = feed_posts(snapshot)
+        assert len(carried) == 50 and {p.content_html for p in carried} == {"<p>c</p>"}

@@ -75,7 +75,8 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
 
 
 def select_posts(snapshot: Snapshot, query: PostQuery) -> tuple[list[Post], Post | None]:
-    """The page of posts and, when more follow, the last one (the next cursor's anchor)."""
+    """The page of posts, whole (their texts read from the store), and, when more
+    follow, the last one (the next cursor's anchor)."""
     after = decode_cursor(query.cursor) if query.cursor else None
     page: list[Post] = []
     for post in snapshot.posts:  # newest first, ties broken by id descending
@@ -84,6 +85,6 @@ def select_posts(snapshot: Snapshot, query: PostQuery) -> tuple[list[Post], Post
         if not query.matches(post):
             continue
         if len(page) == query.limit:
-            return page, page[-1]
+            return snapshot.whole(page), page[-1]
         page.append(post)
-    return page, None
+    return snapshot.whole(page), None

@@ -13,8 +13,8 @@ import datetime as dt
 import hashlib
 import threading
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import orjson
@@ -55,9 +55,27 @@ class Snapshot:
     # For the next incremental reload; never changed once the snapshot is built.
     _index: _PostIndex = field(default_factory=lambda: _PostIndex({}, {}, 0, []),
                                compare=False, repr=False)
+    # Where the posts' excerpts and contents are read when rendered (`whole`): PERF, a
+    # worker holds every post's title, dates and terms, but not its text. Workers read
+    # an immutable copy of the store (fallback.StoreFiles), so the text read later is
+    # the text of this snapshot.
+    _bodies: Callable[[Sequence[str]], Mapping[str, tuple[str, str]]] | None = field(
+        default=None, compare=False, repr=False)
     # PERF: (computed at, valid until, dates): the dates hold until the next local midnight.
     _dates: list[tuple[dt.datetime, dt.datetime, tuple[dt.date, ...]]] = field(
         default_factory=list, compare=False, repr=False)
+
+    def whole(self, posts: Iterable[Post]) -> list[Post]:
+        """`posts` with their excerpts and contents, read from the store in one query.
+
+        A post no longer in the store (a copy that is not immutable, changed since
+        the snapshot was built: taken down meanwhile) is left out, never shown empty."""
+        posts = list(posts)
+        if self._bodies is None or not posts:
+            return posts
+        found = self._bodies([post.id for post in posts])
+        return [replace(post, excerpt=body[0], content_html=body[1])
+                for post in posts if (body := found.get(post.id)) is not None]
 
     def local_dates(self, now: dt.datetime) -> tuple[dt.date, ...]:
         """Today's date in each strike timezone: a cache key for anything with day numbers."""
@@ -108,7 +126,8 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
     was for whoever still reads it. Posts gone since (taken down upstream, hidden by
     an editor) leave first, then the changed ones come in.
     """
-    reading = store.read_since(previous.generation if previous is not None else None)
+    reading = store.read_since(previous.generation if previous is not None else None,
+                               bodies=False)
     if previous is None:
         hashes = {post.id: _post_hash(post, digest) for post, digest in reading.posts}
         by_id = {post.id: post for post, _ in reading.posts}
@@ -157,6 +176,7 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
         removed=MappingProxyType(reading.removed),
         source_timezone=zone,
         _index=_PostIndex(by_id, hashes, post_sum, oldest_first),
+        _bodies=store.bodies,
     )
 
 
@@ -252,6 +272,10 @@ class SnapshotSource:
                 if not continues or generation != snapshot.generation:
                     self._snapshot = build_snapshot(store, self._clock(),
                                                     snapshot if continues else None)
+                elif store is not self._built_from:
+                    # The same data in a newer copy: its texts are read from that copy
+                    # (the one before is closed at the next switch).
+                    self._snapshot = replace(snapshot, _bodies=store.bodies)
                 self._built_from = store
             except StoreError:
                 pass  # keep serving what we have; the next check tries again

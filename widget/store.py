@@ -29,11 +29,11 @@ import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
 import orjson
@@ -296,17 +296,45 @@ def _is_url(target: str) -> bool:
     return target.strip().lower().startswith(("http://", "https://"))
 
 
-def _post_from(row: sqlite3.Row) -> Post:
+# What a post says at length, left out of snapshots (Store.read_since, bodies=False).
+_BODIES = ("excerpt", "content_html")
+
+
+class _Shared:
+    """One object for each value many posts repeat (a source's name, a language, a set
+    of terms): PERF, a snapshot of 100,000 posts would otherwise hold 100,000 copies."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+
+    def text(self, value: str | None) -> str | None:
+        return None if value is None else self._values.setdefault(value, value)
+
+    def terms(self, raw: str) -> tuple[str, ...]:
+        key = "terms:" + raw
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = tuple(self._values.setdefault(t, t)
+                                              for t in orjson.loads(raw))
+        return cast(tuple[str, ...], found)
+
+
+def _post_from(row: sqlite3.Row, shared: _Shared | None = None) -> Post:
+    shared = shared if shared is not None else _Shared()
     image = orjson.loads(row["image"]) if row["image"] else None
+    post_id, url = row["id"], row["url"]
+    published = dt.datetime.fromisoformat(row["published"])
+    modified = (published if row["modified"] == row["published"]
+                else dt.datetime.fromisoformat(row["modified"]))
     return Post(
-        id=row["id"], source=row["source"], url=row["url"], title=row["title"],
+        id=post_id, source=cast(str, shared.text(row["source"])),
+        url=post_id if url == post_id else url, title=row["title"],
         excerpt=row["excerpt"], content_html=row["content_html"],
-        published=dt.datetime.fromisoformat(row["published"]),
-        modified=dt.datetime.fromisoformat(row["modified"]),
-        categories=tuple(orjson.loads(row["categories"])),
-        tags=tuple(orjson.loads(row["tags"])),
+        published=published, modified=modified,
+        categories=shared.terms(row["categories"]),
+        tags=shared.terms(row["tags"]),
         image=Image(**image) if image else None,
-        lang=row["lang"],
+        lang=shared.text(row["lang"]),
     )
 
 
@@ -693,14 +721,44 @@ class Store:
         return reading.generation, [p for p, _ in reading.posts], reading.strikes, \
             reading.sources
 
-    def read_since(self, generation: int | None) -> Reading:
+    def read_since(self, generation: int | None, *, bodies: bool = True) -> Reading:
         """Posts changed after `generation` (all when None), and everything else whole,
-        read inside one transaction so the parts agree with each other."""
-        with self._lock, self._errors():
-            return self._read_since(generation)
+        read inside one transaction so the parts agree with each other.
 
-    def _read_since(self, since: int | None) -> Reading:
+        `bodies=False` leaves each post's excerpt and content_html "" (the snapshot:
+        PERF, they are most of a post's size and read only for the few posts a
+        rendering shows, with `bodies`)."""
+        with self._lock, self._errors():
+            return self._read_since(generation, bodies)
+
+    def bodies(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """{id: (excerpt, content_html)} of the posts stored under `ids`; a post not
+        stored (any more) is not in it."""
+        found: dict[str, tuple[str, str]] = {}
+        with self._lock, self._errors():
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                marks = ",".join("?" * len(chunk))
+                found.update((row[0], (row[1], row[2])) for row in self._db.execute(
+                    f"SELECT id, excerpt, content_html FROM posts WHERE id IN ({marks})",
+                    chunk))
+        return found
+
+    def _read_since(self, since: int | None, bodies: bool = True) -> Reading:
+        columns = "*" if bodies else ", ".join(
+            [f'"{c}"' for (_, c, *_) in self._db.execute("PRAGMA table_info(posts)")
+             if c not in _BODIES] + [f"'' AS {c}" for c in _BODIES])
         takedowns = self._schema >= 5  # a copy written before takedowns has none
+        shared = _Shared()
+
+        def read(row: sqlite3.Row, media: dict[str, str]) -> tuple[Post, str]:
+            post = _post_from(row, shared)
+            # A row stored before digests were kept has none: it is read whole for one.
+            digest = row["digest"] or post_digest(post if bodies else _post_from(
+                self._db.execute("SELECT * FROM posts WHERE id = ?", (post.id,)).fetchone()))
+            # A post's thumbnail is served from here when the sync could copy it.
+            return _with_local(post, media), digest
+
         self._db.execute("BEGIN")
         try:
             generation = self.generation()
@@ -708,11 +766,15 @@ class Store:
                       if takedowns else set())
             gone: list[str] = []
             if since is None:
-                rows = self._db.execute(
-                    "SELECT * FROM posts ORDER BY published DESC, id DESC").fetchall()
+                # PERF: each row becomes a post as it comes, never all rows at once (at
+                # 100,000 posts, they would raise the worker's memory for good).
+                media = self.media_urls()
+                posts = [read(r, media) for r in self._db.execute(
+                    f"SELECT {columns} FROM posts ORDER BY published DESC, id DESC")
+                    if not hidden or r["url_key"] not in hidden]
             else:
                 # NOTE: no ORDER BY here, or SQLite walks the date index over every row.
-                rows = self._db.execute("SELECT * FROM posts WHERE rev > ?",
+                rows = self._db.execute(f"SELECT {columns} FROM posts WHERE rev > ?",
                                         (since,)).fetchall()
                 if takedowns:
                     gone = [r[0] for r in self._db.execute(
@@ -720,10 +782,12 @@ class Store:
                     gone += [r[0] for r in self._db.execute(
                         """SELECT p.id FROM posts p JOIN hidden h ON h.url_key = p.url_key
                            WHERE h.rev > ?""", (since,))]
-            if hidden:
-                # A changed post now under a hidden URL goes too (its URL was edited).
-                gone += [r["id"] for r in rows if r["url_key"] in hidden and since is not None]
-                rows = [r for r in rows if r["url_key"] not in hidden]
+                if hidden:
+                    # A changed post now under a hidden URL goes too (its URL was edited).
+                    gone += [r["id"] for r in rows if r["url_key"] in hidden]
+                    rows = [r for r in rows if r["url_key"] not in hidden]
+                media = self._media_for(rows)
+                posts = [read(r, media) for r in rows]
             strikes = [_strike_from(r[0]) for r in self._db.execute(
                 "SELECT data FROM strikes ORDER BY position")]
             counts = dict(self._db.execute(
@@ -737,16 +801,9 @@ class Store:
                              _extra_from(r["extra"]) if takedowns else {})
                 for r in self._db.execute("SELECT * FROM sources ORDER BY name")
             ]
-            media = self._media_for(rows) if since is not None else self.media_urls()
             removed = self.removed()
         finally:
             self._db.execute("COMMIT")
-        posts = []
-        for row in rows:
-            post = _post_from(row)
-            digest = row["digest"] or post_digest(post)
-            # A post's thumbnail is served from here when the sync could copy it.
-            posts.append((_with_local(post, media), digest))
         return Reading(generation, posts, strikes, sources, removed, list(dict.fromkeys(gone)))
 
     # --- the editor's hidden posts ----------------------------------------------------

@@ -134,7 +134,7 @@ def _home(site: Site, fallback_path: str) -> str:
 
 def feed_posts(snapshot: Snapshot) -> tuple[Post, ...]:
     """The posts a feed carries: newest first (the snapshot's order), at most MAX_POSTS."""
-    return snapshot.posts[:MAX_POSTS]
+    return tuple(snapshot.whole(snapshot.posts[:MAX_POSTS]))
 
 
 def post_id(post: Post, base_url: str) -> str:

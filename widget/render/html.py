@@ -143,7 +143,8 @@ class Pages:
         view = {**strike_view(strike, now, lang, self.site), "more": ""}
         zone = post_timezone(snapshot, self.site.timezone)
         wanted = set(strike.related_posts)
-        posts = [post_view(p, lang, zone) for p in snapshot.posts if p.url in wanted]
+        posts = [post_view(p, lang, zone)
+                 for p in snapshot.whole(p for p in snapshot.posts if p.url in wanted)]
         path = routes.STRIKE_PAGE.path(slug=strike.slug)
         canonical = self.site.base_url + path + ("" if lang == i18n.DEFAULT_LANGUAGE
                                                  else f"?lang={lang}")
