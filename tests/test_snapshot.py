@@ -45,9 +45,10 @@ def test_incremental_reload_equals_a_full_read(tmp_path: Path) -> None:
         full = build_snapshot(store, NOW)
         same(incremental, full)
         assert incremental.version != first.version
-        titles = {p.id: p.title for p in incremental.posts}
+        shown = incremental.whole(incremental.posts)
+        titles = {p.id: p.title for p in shown}
         assert titles["s-3"] == "Changed" and "s-25" in titles
-        image = next(p.image for p in incremental.posts if p.id == "s-5")
+        image = next(p.image for p in shown if p.id == "s-5")
         assert image is not None and image.local == "/media/abc.jpg"
         assert [p.id for p in incremental.posts][:2] == ["s-0", "s-1"]
         assert len(incremental.posts) == 21
@@ -111,9 +112,9 @@ def test_rows_deleted_by_hand_go_at_the_next_reload(tmp_path: Path) -> None:
 
 def test_snapshots_hold_no_texts_and_renderings_read_them_from_their_copy(
         tmp_path: Path) -> None:
-    """PERF: a worker's snapshot keeps titles, dates and terms, not excerpts and contents;
-    `whole` reads those from the copy the snapshot was built from, which a newer copy
-    with the same data replaces (the one before is closed at the next switch)."""
+    """PERF: a worker's snapshot keeps ids, URLs, dates and terms, not titles, texts and
+    images; `whole` reads those from the copy the snapshot was built from, which a newer
+    copy with the same data replaces (the one before is closed at the next switch)."""
     database = tmp_path / "s.sqlite3"
     health = Health()
     files = StoreFiles(database, health)
@@ -123,9 +124,12 @@ def test_snapshots_hold_no_texts_and_renderings_read_them_from_their_copy(
         store.save_copy()
         source = SnapshotSource(files.open(), 1, lambda: clock[0], files)
         snapshot = source.current()
-        assert [(p.excerpt, p.content_html) for p in snapshot.posts] == [("", "")] * 3
-        assert [(p.id, p.excerpt, p.content_html) for p in snapshot.whole(snapshot.posts)] == [
-            ("s-0", "e", "<p>c</p>"), ("s-1", "e", "<p>c</p>"), ("s-2", "e", "<p>c</p>")]
+        assert {(p.title, p.excerpt, p.content_html, p.image) for p in snapshot.posts} == {
+            ("", "", "", None)}
+        assert [(p.id, p.title, p.excerpt, p.content_html, p.image is not None)
+                for p in snapshot.whole(snapshot.posts)] == [
+            ("s-0", "Post 0", "e", "<p>c</p>", False), ("s-1", "Post 1", "e", "<p>c</p>", True),
+            ("s-2", "Post 2", "e", "<p>c</p>", False)]
         # The same data published again, twice: the first copy is closed by then.
         for _ in range(2):
             store.save_copy()
@@ -151,5 +155,6 @@ def test_the_api_and_feeds_give_every_post_whole(tmp_path: Path) -> None:
         page, last = select_posts(snapshot, PostQuery(limit=50))
         assert len(page) == 50 and last is not None
         assert {(p.excerpt, p.content_html) for p in page} == {("e", "<p>c</p>")}
+        assert [p.title for p in page[:2]] == ["Post 0", "Post 1"]
         carried = feed_posts(snapshot)
         assert len(carried) == 50 and {p.content_html for p in carried} == {"<p>c</p>"}

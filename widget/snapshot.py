@@ -55,27 +55,26 @@ class Snapshot:
     # For the next incremental reload; never changed once the snapshot is built.
     _index: _PostIndex = field(default_factory=lambda: _PostIndex({}, {}, 0, []),
                                compare=False, repr=False)
-    # Where the posts' excerpts and contents are read when rendered (`whole`): PERF, a
-    # worker holds every post's title, dates and terms, but not its text. Workers read
-    # an immutable copy of the store (fallback.StoreFiles), so the text read later is
-    # the text of this snapshot.
-    _bodies: Callable[[Sequence[str]], Mapping[str, tuple[str, str]]] | None = field(
+    # Where the posts are read whole when rendered (`whole`): PERF, a worker holds each
+    # post's id, URL, dates, terms and language, for ordering and filtering, but not its
+    # title, texts or image. Workers read an immutable copy of the store
+    # (fallback.StoreFiles), so what is read later is what this snapshot was built from.
+    _whole: Callable[[Sequence[str]], Mapping[str, Post]] | None = field(
         default=None, compare=False, repr=False)
     # PERF: (computed at, valid until, dates): the dates hold until the next local midnight.
     _dates: list[tuple[dt.datetime, dt.datetime, tuple[dt.date, ...]]] = field(
         default_factory=list, compare=False, repr=False)
 
     def whole(self, posts: Iterable[Post]) -> list[Post]:
-        """`posts` with their excerpts and contents, read from the store in one query.
+        """`posts` as a rendering shows them (title, texts, image), read in one query.
 
         A post no longer in the store (a copy that is not immutable, changed since
         the snapshot was built: taken down meanwhile) is left out, never shown empty."""
         posts = list(posts)
-        if self._bodies is None or not posts:
+        if self._whole is None or not posts:
             return posts
-        found = self._bodies([post.id for post in posts])
-        return [replace(post, excerpt=body[0], content_html=body[1])
-                for post in posts if (body := found.get(post.id)) is not None]
+        found = self._whole([post.id for post in posts])
+        return [found[post.id] for post in posts if post.id in found]
 
     def local_dates(self, now: dt.datetime) -> tuple[dt.date, ...]:
         """Today's date in each strike timezone: a cache key for anything with day numbers."""
@@ -92,10 +91,9 @@ class Snapshot:
 _MOD = 1 << 128
 
 
-def _post_hash(post: Post, digest: str) -> int:
-    # The thumbnail's local copy is this service's addition: part of what visitors see.
-    local = post.image.local if post.image and post.image.local else ""
-    raw = hashlib.blake2b(f"{digest}|{local}".encode(), digest_size=16).digest()
+def _post_hash(seen: str) -> int:
+    # `seen` (store._seen) counts the thumbnail's local copy too: part of what visitors see.
+    raw = hashlib.blake2b(seen.encode(), digest_size=16).digest()
     return int.from_bytes(raw, "big")
 
 
@@ -127,9 +125,9 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
     an editor) leave first, then the changed ones come in.
     """
     reading = store.read_since(previous.generation if previous is not None else None,
-                               bodies=False)
+                               whole=False)
     if previous is None:
-        hashes = {post.id: _post_hash(post, digest) for post, digest in reading.posts}
+        hashes = {post.id: _post_hash(seen) for post, seen in reading.posts}
         by_id = {post.id: post for post, _ in reading.posts}
         oldest_first = list(reversed(by_id.values()))  # the store gives newest first
         post_sum = sum(hashes.values()) % _MOD
@@ -146,14 +144,14 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
             leaving = by_id.pop(post_id)
             del oldest_first[bisect_left(oldest_first, _order(leaving), key=_order)]
             post_sum -= hashes.pop(post_id)
-        for post, digest in reading.posts:
+        for post, seen in reading.posts:
             old = by_id.get(post.id)
             if old is not None:
                 # PERF: a bisection and a memmove per changed post, not a sort of them all.
                 del oldest_first[bisect_left(oldest_first, _order(old), key=_order)]
             insort(oldest_first, post, key=_order)
             post_sum -= hashes.get(post.id, 0)
-            hashes[post.id] = _post_hash(post, digest)
+            hashes[post.id] = _post_hash(seen)
             post_sum += hashes[post.id]
             by_id[post.id] = post
         post_sum %= _MOD
@@ -176,7 +174,7 @@ def build_snapshot(store: Store, now: dt.datetime, previous: Snapshot | None = N
         removed=MappingProxyType(reading.removed),
         source_timezone=zone,
         _index=_PostIndex(by_id, hashes, post_sum, oldest_first),
-        _bodies=store.bodies,
+        _whole=store.whole_posts,
     )
 
 
@@ -273,9 +271,9 @@ class SnapshotSource:
                     self._snapshot = build_snapshot(store, self._clock(),
                                                     snapshot if continues else None)
                 elif store is not self._built_from:
-                    # The same data in a newer copy: its texts are read from that copy
+                    # The same data in a newer copy: posts are read whole from that copy
                     # (the one before is closed at the next switch).
-                    self._snapshot = replace(snapshot, _bodies=store.bodies)
+                    self._snapshot = replace(snapshot, _whole=store.whole_posts)
                 self._built_from = store
             except StoreError:
                 pass  # keep serving what we have; the next check tries again

@@ -195,7 +195,7 @@ class Reading:
     """What changed in the store since a generation (everything, from generation None)."""
 
     generation: int
-    posts: list[tuple[Post, str]]  # (post, digest), newest first
+    posts: list[tuple[Post, str]]  # (post, digest of what visitors see: _seen), newest first
     strikes: list[Strike]
     sources: list[SourceStatus]
     removed: dict[str, dt.date]
@@ -296,8 +296,9 @@ def _is_url(target: str) -> bool:
     return target.strip().lower().startswith(("http://", "https://"))
 
 
-# What a post says at length, left out of snapshots (Store.read_since, bodies=False).
-_BODIES = ("excerpt", "content_html")
+# What only a rendering of a post needs, left out of snapshots (Store.read_since with
+# whole=False): the snapshot orders and filters posts; Store.whole_posts reads these.
+_RENDERED = ("title", "excerpt", "content_html")
 
 
 class _Shared:
@@ -319,9 +320,11 @@ class _Shared:
         return cast(tuple[str, ...], found)
 
 
-def _post_from(row: sqlite3.Row, shared: _Shared | None = None) -> Post:
+def _post_from(row: sqlite3.Row, shared: _Shared | None = None,
+               media: Mapping[str, str] | None = None, whole: bool = True) -> Post:
+    """The post of a row; with `media`, its thumbnail's local copy (served from here
+    when the sync could copy it); not `whole`: without its title, texts and image."""
     shared = shared if shared is not None else _Shared()
-    image = orjson.loads(row["image"]) if row["image"] else None
     post_id, url = row["id"], row["url"]
     published = dt.datetime.fromisoformat(row["published"])
     modified = (published if row["modified"] == row["published"]
@@ -333,18 +336,25 @@ def _post_from(row: sqlite3.Row, shared: _Shared | None = None) -> Post:
         published=published, modified=modified,
         categories=shared.terms(row["categories"]),
         tags=shared.terms(row["tags"]),
-        image=Image(**image) if image else None,
+        image=_image_from(row["image"], media) if whole else None,
         lang=shared.text(row["lang"]),
     )
 
 
-def _with_local(post: Post, media: dict[str, str]) -> Post:
-    if post.image is None:
-        return post
-    name = media.get(post.image.thumbnail or post.image.url)
-    if name is None:
-        return post
-    return replace(post, image=replace(post.image, local=routes.MEDIA.path(name=name)))
+def _image_from(raw: str | None, media: Mapping[str, str] | None) -> Image | None:
+    if not raw:
+        return None
+    image = Image(**orjson.loads(raw))
+    name = media.get(image.thumbnail or image.url) if media is not None else None
+    return image if name is None else replace(image, local=routes.MEDIA.path(name=name))
+
+
+def _seen(row: sqlite3.Row, digest: str, media: Mapping[str, str]) -> str:
+    """What visitors see of a post, as a digest: the source's, and this service's copy of
+    the thumbnail (a copy made later changes the post as shown)."""
+    image = orjson.loads(row["image"]) if row["image"] and media else None
+    name = media.get(image.get("thumbnail") or image.get("url")) if image else None
+    return f"{digest}|{routes.MEDIA.path(name=name) if name else ''}"
 
 
 def describe(path: Path, exc: BaseException) -> str:
@@ -721,43 +731,44 @@ class Store:
         return reading.generation, [p for p, _ in reading.posts], reading.strikes, \
             reading.sources
 
-    def read_since(self, generation: int | None, *, bodies: bool = True) -> Reading:
+    def read_since(self, generation: int | None, *, whole: bool = True) -> Reading:
         """Posts changed after `generation` (all when None), and everything else whole,
         read inside one transaction so the parts agree with each other.
 
-        `bodies=False` leaves each post's excerpt and content_html "" (the snapshot:
-        PERF, they are most of a post's size and read only for the few posts a
-        rendering shows, with `bodies`)."""
+        `whole=False` leaves out what only a rendering needs (title, excerpt, content,
+        image: "" or None): the snapshot, PERF, which reads those for the few posts a
+        rendering shows, with `whole_posts`."""
         with self._lock, self._errors():
-            return self._read_since(generation, bodies)
+            return self._read_since(generation, whole)
 
-    def bodies(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-        """{id: (excerpt, content_html)} of the posts stored under `ids`; a post not
-        stored (any more) is not in it."""
-        found: dict[str, tuple[str, str]] = {}
+    def whole_posts(self, ids: Sequence[str]) -> dict[str, Post]:
+        """{id: post} of the posts stored under `ids` and not hidden; a post not stored
+        (any more) is not in it."""
+        found: dict[str, Post] = {}
+        shown = " AND url_key NOT IN (SELECT url_key FROM hidden)" if self._schema >= 5 else ""
         with self._lock, self._errors():
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start:start + 500])
                 marks = ",".join("?" * len(chunk))
-                found.update((row[0], (row[1], row[2])) for row in self._db.execute(
-                    f"SELECT id, excerpt, content_html FROM posts WHERE id IN ({marks})",
-                    chunk))
+                rows = self._db.execute(
+                    f"SELECT * FROM posts WHERE id IN ({marks}){shown}", chunk).fetchall()
+                media = self._media_for(rows)
+                found.update((row["id"], _post_from(row, media=media)) for row in rows)
         return found
 
-    def _read_since(self, since: int | None, bodies: bool = True) -> Reading:
-        columns = "*" if bodies else ", ".join(
+    def _read_since(self, since: int | None, whole: bool = True) -> Reading:
+        columns = "*" if whole else ", ".join(
             [f'"{c}"' for (_, c, *_) in self._db.execute("PRAGMA table_info(posts)")
-             if c not in _BODIES] + [f"'' AS {c}" for c in _BODIES])
+             if c not in _RENDERED] + [f"'' AS {c}" for c in _RENDERED])
         takedowns = self._schema >= 5  # a copy written before takedowns has none
         shared = _Shared()
 
         def read(row: sqlite3.Row, media: dict[str, str]) -> tuple[Post, str]:
-            post = _post_from(row, shared)
+            post = _post_from(row, shared, media, whole)
             # A row stored before digests were kept has none: it is read whole for one.
-            digest = row["digest"] or post_digest(post if bodies else _post_from(
+            digest = row["digest"] or post_digest(post if whole else _post_from(
                 self._db.execute("SELECT * FROM posts WHERE id = ?", (post.id,)).fetchone()))
-            # A post's thumbnail is served from here when the sync could copy it.
-            return _with_local(post, media), digest
+            return post, _seen(row, digest, media)
 
         self._db.execute("BEGIN")
         try:
@@ -779,9 +790,9 @@ class Store:
                 if takedowns:
                     gone = [r[0] for r in self._db.execute(
                         "SELECT id FROM gone WHERE rev > ?", (since,))]
-                    gone += [r[0] for r in self._db.execute(
-                        """SELECT p.id FROM posts p JOIN hidden h ON h.url_key = p.url_key
-                           WHERE h.rev > ?""", (since,))]
+                    gone += [r[0] for r in self._db.execute(  # hidden first: see counts
+                        """SELECT p.id FROM hidden h CROSS JOIN posts p
+                           ON p.url_key = h.url_key WHERE h.rev > ?""", (since,))]
                 if hidden:
                     # A changed post now under a hidden URL goes too (its URL was edited).
                     gone += [r["id"] for r in rows if r["url_key"] in hidden]
@@ -790,11 +801,17 @@ class Store:
                 posts = [read(r, media) for r in rows]
             strikes = [_strike_from(r[0]) for r in self._db.execute(
                 "SELECT data FROM strikes ORDER BY position")]
+            # PERF: every post counted on the source index alone, less the few hidden
+            # ones (a join of every post with the hidden ones reads every row: 180 ms
+            # at 100,000 posts, at every reload).
             counts = dict(self._db.execute(
-                """SELECT p.source, COUNT(*) FROM posts p LEFT JOIN hidden h
-                   ON h.url_key = p.url_key WHERE h.url_key IS NULL GROUP BY p.source"""
-                if takedowns else "SELECT source, COUNT(*) FROM posts GROUP BY source"
-            ).fetchall())
+                "SELECT source, COUNT(*) FROM posts GROUP BY source").fetchall())
+            if takedowns:
+                for name, hidden_posts in self._db.execute(
+                        # NOTE: CROSS JOIN keeps the few hidden rows as the outer loop.
+                        """SELECT p.source, COUNT(*) FROM hidden h CROSS JOIN posts p
+                           ON p.url_key = h.url_key GROUP BY p.source"""):
+                    counts[name] -= hidden_posts
             sources = [
                 SourceStatus(r["name"], r["kind"], _when(r["last_attempt"]),
                              _when(r["last_success"]), r["last_error"], counts.get(r["name"], 0),
