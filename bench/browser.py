@@ -12,12 +12,13 @@ origin on 127.0.0.1, embedding the counter through the loader (bench/hostpage.py
 from __future__ import annotations
 
 import contextlib
+import html
 import statistics
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from bench import nginx, static
 from bench.data import Sites
@@ -34,6 +35,7 @@ from bench.plan import (
     Reserve,
 )
 from bench.server import SERVICE_APP, free_port, gunicorn
+from widget.render.frames import MEASURE_MESSAGE, MEASURED_MESSAGE
 
 TITLE = "Browser: the counter on a host page, through the loader"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -216,6 +218,30 @@ def _views(browser: Any, first: str, second: str, b: BrowserPlan,
         context.close()
 
 
+def _builder_snippet(browser: Any, host: HostServer, service: str, b: BrowserPlan) -> str:
+    """The builder's script snippet for the widget, with the heights its preview measures
+    (the embed page answers MEASURE_MESSAGE with them), as a blogger copies it."""
+    context = browser.new_context(viewport={"width": b.viewport[0], "height": b.viewport[1]})
+    try:
+        tab = context.new_page()
+        src = html.escape(service + b.widget)
+        tab.goto(host.add("/blog/measure.html", (
+            f'<!doctype html><title>measure</title><iframe src="{src}" title="preview" '
+            'style="width:600px;height:600px"></iframe>')), wait_until="load",
+            timeout=b.timeout_ms)
+        fit = tab.evaluate(f"""() => new Promise(done => {{
+            addEventListener('message', e => {{
+                if (e.data && e.data.type === {MEASURED_MESSAGE!r}) done(e.data.heights); }});
+            frames[0].postMessage({{type: {MEASURE_MESSAGE!r}}}, '*');
+        }})""")
+        slug = b.widget.rsplit("/", 1)[-1]
+        tab.goto(f"{service}/?{urlencode({'widget': 'strike', 'strike': slug, 'fit': fit})}",
+                 timeout=b.timeout_ms)
+        return str(tab.input_value("#b-snippet-script"))
+    finally:
+        context.close()
+
+
 def _measure(browser: Any, host: HostServer, service: str, b: BrowserPlan,
              floor: str | None = None) -> Results:
     out = Results(chromium=str(browser.version))
@@ -223,8 +249,10 @@ def _measure(browser: Any, host: HostServer, service: str, b: BrowserPlan,
     def url(path: str, reserve: Reserve, height: str) -> str:
         data_height = height if reserve.data_height == "measured" else reserve.data_height
         style = reserve.link_style.format(h=height) if reserve.link_style else None
+        snippet = _builder_snippet(browser, host, service, b) if reserve.snippet else ""
         return host.add(path, page(service, b.widget, column_px=b.column_px,
-                                   data_height=data_height, link_style=style))
+                                   data_height=data_height, link_style=style,
+                                   snippet=snippet))
 
     documented = b.reserves[0]
     first = url("/blog/post-1.html", documented, b.documented_height)
@@ -424,6 +452,8 @@ def _cls_table(b: BrowserPlan, r: Results) -> str:
         height = r.height if reserve.data_height == "measured" else reserve.data_height
         how = (f'data-height="{height}"' if height else "nothing") + (
             f', style="{reserve.link_style.format(h=r.height)}"' if reserve.link_style else "")
+        if reserve.snippet:
+            how = "data-fit (heights per width), in a size container (the builder's default)"
         values = sorted(ld.cls for ld in loads)
         rows.append([reserve.name, how, str(len(loads)), f"{statistics.median(values):.4f}",
                      f"{values[-1]:.4f}", f"{statistics.mean(ld.shifts for ld in loads):.1f}",

@@ -36,15 +36,17 @@ _TEXT = ("Every morning, somebody in a prison cell decides again not to eat. The
 
 
 def page(service_url: str, widget_path: str, *, column_px: int, data_height: str | None,
-         link_style: str | None, title: str = "A small blog") -> str:
-    """A blog page with the widget's link in a column, text above and below it."""
+         link_style: str | None, title: str = "A small blog", snippet: str = "") -> str:
+    """A blog page with the widget's link in a column, text above and below it; with
+    `snippet`, that (the builder's, loader included) in the link's place."""
     attrs = f' data-height="{html.escape(data_height)}"' if data_height else ""
     if link_style:
         attrs += f' style="{html.escape(link_style)}"'
     below = "\n".join(f"<p>{_TEXT}</p>" for _ in range(6))
     probes = PROBES.replace("SERVICE", repr(service_url))
-    link = (f'<a class="solidarity-widget" href="{html.escape(service_url + widget_path)}"'
-            f"{attrs}>Zehra Kurtay: hunger strike</a>")
+    link = snippet or (
+        f'<a class="solidarity-widget" href="{html.escape(service_url + widget_path)}"'
+        f"{attrs}>Zehra Kurtay: hunger strike</a>")
     return f"""<!doctype html>
 <html lang="en">
 <head>

@@ -85,19 +85,6 @@ NOTES: dict[str, str] = {
         "one per page too, not one per family as now), or a minifier that renames local "
         "variables for embed.js (terser: 2,022 to 1,588 B gzipped, but a Node build step "
         "the project does not have)."),
-    "browser/CLS, documented data-height": (
-        "Two shifts. (1) The host page paints the link (one line of text) before the "
-        "async loader runs; swapping it for a 180 px iframe pushes the text below down "
-        "(about 0.022). data-height only sizes the iframe once the loader has run, so it "
-        "cannot prevent this: the README's \"data-height reserves that height before the "
-        "widget loads (no layout shift)\" does not hold. (2) The counter is 285 px tall "
-        "in a 320 px column, not the documented 180 px, so the loader resizes it (about "
-        "0.011); with data-height equal to the real height only shift (1) remains. What "
-        "closes it (row \"link styled display:block;height\": CLS 0): the snippet must "
-        "reserve the room on the link itself (e.g. `style=\"display:block;height:285px\"`, "
-        "emitted by the builder, widget/render/snippets.py `script_tag`), with a height "
-        "that matches the widget at the chosen width (DEFAULT_HEIGHT['strike'] = 200 and "
-        "the README's 180 are both too small for this counter at 320 px)."),
 }
 
 

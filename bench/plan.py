@@ -171,6 +171,9 @@ class Reserve:
     data_height: str | None  # data-height on the link; "measured" = the widget's own height
     link_style: str | None = None  # inline style on the link (a host-side reservation)
     target: float | None = None  # CLS target, None: shown for comparison only
+    # The builder's script snippet instead of a bare link: its heights measured the way
+    # the builder's preview measures them (data-fit, reserved in a size container).
+    snippet: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +187,9 @@ class BrowserPlan:
     settle_ms: int = 600  # after the widget is painted, time for late shifts to show
     timeout_ms: int = 15_000  # bound on any one page load
     reserves: tuple[Reserve, ...] = field(default_factory=lambda: (
-        Reserve("documented data-height", "180", target=CLS_TARGET),
+        Reserve("documented data-height", "180"),
+        Reserve("the builder's snippet (measured heights)", None, target=CLS_TARGET,
+                snippet=True),
         Reserve("data-height = widget's own height", "measured"),
         Reserve("data-height + link styled display:block;height", "measured",
                 link_style="display:block;height:{h}px"),
