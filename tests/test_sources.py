@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from tests.conftest import MakeConfig, Reply, Upstream
-from tests.wordpress import pages
+from tests.wordpress import pages, rest_posts
 from widget.config import SourceConfig
 from widget.store import Store
 from widget.sync import sync_all
@@ -18,29 +18,9 @@ from widget.sync import sync_all
 
 def wordpress_site(upstream: Upstream, count: int = 7, per_page: int = 3,
                    prefix: str = "/wp-json/wp/v2/posts") -> None:
-    bodies = pages(upstream.url, count, per_page)
-    ids = sorted(post["id"] for page in bodies for post in orjson.loads(page))
-
-    def answer(query: dict[str, str]) -> Reply:
-        if query.get("_fields") == "id":  # the list of public posts, for takedowns
-            return id_page(ids, query)
-        assert query["_embed"] == "1"
-        page = int(query.get("page", "1"))
-        if page > len(bodies):
-            return Reply(b'{"code":"rest_post_invalid_page_number"}', 400)
-        return Reply(bodies[page - 1], 200, {
-            "Content-Type": "application/json; charset=UTF-8",
-            "X-WP-Total": str(count), "X-WP-TotalPages": str(len(bodies))})
-
-    upstream.handle(prefix if prefix != "/" else "/", answer)
-
-
-def id_page(ids: list[int], query: dict[str, str]) -> Reply:
-    """A page of `?_fields=id` as WordPress answers it (X-WP-Total, X-WP-TotalPages)."""
-    size, page = int(query.get("per_page", "10")), int(query.get("page", "1"))
-    chunk = ids[(page - 1) * size:page * size]
-    return Reply(orjson.dumps([{"id": n} for n in chunk]), 200, {
-        "X-WP-Total": str(len(ids)), "X-WP-TotalPages": str(max(-(-len(ids) // size), 1))})
+    posts = [post for page in pages(upstream.url, count, per_page) for post in orjson.loads(page)]
+    upstream.handle(prefix if prefix != "/" else "/",
+                    lambda query: rest_posts(posts, query, per_page))
 
 
 def sync(config, store):  # type: ignore[no-untyped-def]
@@ -252,7 +232,8 @@ def test_unreachable_source_is_reported(make_config: MakeConfig, upstream: Upstr
 def test_a_broken_wordpress_page_keeps_the_whole_source(upstream: Upstream,
                                                        make_config: MakeConfig) -> None:
     wordpress_site(upstream, count=6, per_page=3)
-    config = make_config([SourceConfig("org", "wordpress", upstream.url)])
+    config = make_config([SourceConfig("org", "wordpress", upstream.url)],
+                         wordpress_full_every=0)  # every sync reads it whole
     with Store(config.database) as store:
         sync(config, store)
         before = store.read_all()[1]
@@ -333,19 +314,13 @@ class Site:
         upstream.handle("/wp-json/wp/v2/posts", self.answer)
 
     def answer(self, query: dict[str, str]) -> Reply:
-        page = int(query.get("page", "1"))
+        reply = rest_posts(self.posts, query, self.per_page)
         if query.get("_fields") == "id":
             if self.list_status != 200:
                 return Reply(b"<b>Fatal error</b>", self.list_status)
-            reply = id_page(sorted(p["id"] for p in self.posts), query)
-            if page > 1:
+            if int(query.get("page", "1")) > 1:
                 reply.headers["X-WP-Total"] = str(len(self.posts) + self.drift)
-            return reply
-        size = self.per_page
-        chunk = self.posts[(page - 1) * size:page * size]
-        return Reply(orjson.dumps(chunk), 200, {
-            "X-WP-Total": str(len(self.posts)),
-            "X-WP-TotalPages": str(max(-(-len(self.posts) // size), 1))})
+        return reply
 
 
 def stored_ids(config) -> list[str]:  # type: ignore[no-untyped-def]
@@ -369,7 +344,7 @@ def test_wordpress_takedowns_reach_posts_older_than_the_pages_read(
         result = sync(config, store)["org"]
     assert result.ok and result.detail.startswith("5 posts (1 taken down upstream)"), result
     assert "org-496" not in stored_ids(config) and len(stored_ids(config)) == 5
-    lists = [h for h in upstream.hits if "_fields=id" in h]
+    lists = [h for h in upstream.hits if "_fields=id&" in h]
     assert lists and all("per_page=100" in h and "orderby=id" in h for h in lists)
 
 

@@ -110,6 +110,8 @@ def test_what_is_no_longer_public_upstream_is_gone_at_the_next_sync(
     CHANGES[change](wordpress, wp_post)
     result = synced(config)["wp"]
     assert result.ok, result.detail
+    # WordPress's listing of its newest posts is understood: no doubt, no fallback.
+    assert "could not be used" not in result.detail, result.detail
     # The count is what is served now, and says why one went.
     assert re.match(rf"{shown_count(config)} posts\b", result.detail), result.detail
     assert ("(1 taken down upstream)" in result.detail) == (

@@ -87,8 +87,11 @@ def test_a_wordpress_and_a_feed_source_of_one_site_store_each_post_once(
         for _ in range(2):  # and a second sync changes nothing of that
             results = {r.name: r for r in sync_all(config, store)}
             _, posts, _, sources = store.read_all()
+        # What the next sync compares with: the newest posts, as the site listed them.
+        assert len(store.sync_record("wp")["newest"].split()) == len(posts)
     urls = [p.url for p in posts]
     assert len(urls) == len(set(urls)) >= 12
+    assert "could not be" not in results["wp"].detail  # the second sync's listing is used
     # The richer REST record keeps every post, whichever source came first.
     assert {p.source for p in posts} == {"wp"}
     assert {f"wp-{n}" for n in range(4, 16)} <= {p.id for p in posts}  # the demo's 12

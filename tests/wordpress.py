@@ -1,4 +1,5 @@
-"""WordPress REST API bodies shaped like a real site's /wp-json/wp/v2/posts?_embed."""
+"""WordPress REST API bodies shaped like a real site's /wp-json/wp/v2/posts?_embed, and
+`rest_posts`, which answers the queries this service makes as WordPress does, strictly."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import datetime as dt
 from typing import Any
 
 import orjson
+
+from tests.conftest import Reply
 
 CATEGORIES = [{"id": 3, "name": "Hunger strike", "slug": "hunger-strike"},
               {"id": 7, "name": "France", "slug": "france"},
@@ -79,3 +82,52 @@ def pages(site: str, count: int, per_page: int) -> list[bytes]:
                      tags=(21,) if i % 2 else (22,))
              for i in range(count)]
     return [orjson.dumps(posts[i:i + per_page]) for i in range(0, count, per_page)]
+
+
+LISTING = "id,date_gmt,modified_gmt"  # the fields of the newest posts' listing
+
+
+def newest_first(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(posts, key=lambda p: (p["date_gmt"], p["id"]), reverse=True)
+
+
+def paged(posts: list[dict[str, Any]], query: dict[str, str],
+          fields: tuple[str, ...] | None = None, size: int | None = None) -> Reply:
+    """The page `query` asks for, with X-WP-Total and X-WP-TotalPages as WordPress sends."""
+    size = size or int(query.get("per_page", "10"))
+    page = int(query.get("page", "1"))
+    pages = max(-(-len(posts) // size), 1)
+    if page > pages:
+        return Reply(b'{"code":"rest_post_invalid_page_number"}', 400)
+    chunk = posts[(page - 1) * size:page * size]
+    if fields is not None:
+        chunk = [{k: p[k] for k in fields if k in p} for p in chunk]
+    return Reply(orjson.dumps(chunk), 200, {
+        "Content-Type": "application/json; charset=UTF-8",
+        "X-WP-Total": str(len(posts)), "X-WP-TotalPages": str(pages)})
+
+
+def rest_posts(posts: list[dict[str, Any]], query: dict[str, str],
+               page_size: int | None = None) -> Reply:
+    """/wp/v2/posts for the queries this service makes, each checked as it should be asked:
+    pages of posts with _embed (`page_size` posts a page, as a site with another
+    per_page limit gives), the listing of the newest posts' dates, `include=` with
+    _embed, and the list of ids for takedowns."""
+    fields = query.get("_fields")
+    if "include" in query:
+        assert query["_embed"] == "1" and fields is None, query
+        assert query["per_page"] == "100" and query["page"] == "1", query
+        ids = [int(n) for n in query["include"].split(",")]
+        assert 0 < len(ids) <= 100 and len(set(ids)) == len(ids), query
+        return paged([p for p in newest_first(posts) if p["id"] in ids], query)
+    assert query.get("per_page") == "100", query
+    if fields == "id":  # the list of public posts, for takedowns
+        assert (query["orderby"], query["order"]) == ("id", "asc") and "_embed" not in query
+        return paged(sorted(posts, key=lambda p: p["id"]), query, ("id",))
+    if fields == LISTING:
+        assert "_embed" not in query and query["page"] == "1", query
+        assert (query["orderby"], query["order"]) == ("date", "desc"), query
+        return paged(newest_first(posts), query, tuple(LISTING.split(",")))
+    assert fields is None and query["_embed"] == "1", query
+    assert (query["orderby"], query["order"]) == ("date", "desc"), query
+    return paged(newest_first(posts), query, size=page_size)

@@ -81,7 +81,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_max_bytes", 10_000_000, int,
             "Largest response accepted from a source, in bytes.", 1_000, 200_000_000),
     Setting("wordpress_max_pages", 5, int,
-            "Pages of 100 posts read from a WordPress site on each sync.", 1, 100),
+            "Pages of 100 posts read from a WordPress site when it is read whole.", 1, 100),
+    Setting("wordpress_full_every", 3600, int,
+            "Seconds between whole reads of a WordPress site (its pages, every public id, "
+            "its timezone); the syncs between ask only for its newest 100 posts' dates and "
+            "read what changed. 0: read it whole at every sync.", 0, 86_400),
     Setting("stale_after", 21_600, int,
             "Seconds after the last successful sync at which /healthz reports 'stale'.",
             60, 2_592_000),
@@ -181,6 +185,7 @@ class Config:
     fetch_timeout: int = _default("fetch_timeout")
     fetch_max_bytes: int = _default("fetch_max_bytes")
     wordpress_max_pages: int = _default("wordpress_max_pages")
+    wordpress_full_every: int = _default("wordpress_full_every")
     stale_after: int = _default("stale_after")
     # Not settings: the [[sources]] tables, the [country_names.LANG] tables (the names
     # the organisation writes for countries in a language, where CLDR's differ:

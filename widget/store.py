@@ -683,6 +683,26 @@ class Store:
                 (url, config)).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
+    # What a source's last read left for the next one to compare with (a WordPress
+    # site's newest posts, widget/sources/wordpress.py), in the meta table: never shown.
+
+    def sync_record(self, source: str) -> dict[str, str]:
+        """The record kept for `source`; {} when there is none (read it whole)."""
+        with self._lock, self._errors():
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?",
+                                   (f"sync-record:{source}",)).fetchone()
+        return _extra_from(row[0]) if row else {}
+
+    def save_sync_record(self, source: str, record: Mapping[str, str] | None) -> None:
+        """Keep `record` for `source`; None forgets it. Like save_validators, called only
+        after the read it came with was saved; no generation: visitors see nothing of it."""
+        with self.transaction() as db:
+            if record is None:
+                db.execute("DELETE FROM meta WHERE key = ?", (f"sync-record:{source}",))
+            else:
+                db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                           (f"sync-record:{source}", _extra(record)))
+
     # --- reads ------------------------------------------------------------------------
 
     def generation(self) -> int:

@@ -26,7 +26,9 @@ from urllib.parse import urlsplit
 from widget import __version__
 from widget.config import Config, SourceConfig
 from widget.sources import SourceError, Validators, fetcher_for, read_source
+from widget.sources.fetch import SourceRead
 from widget.sources.media import copy_thumbnails
+from widget.sources.wordpress import read_wordpress_changes
 from widget.store import (
     KIND_RANK,
     Saved,
@@ -182,8 +184,10 @@ def _sync_source(source: SourceConfig, config: Config, store: Store, clock: Cloc
         etag, last_modified = store.validators(source.url, digest)
     except StoreError:
         etag = last_modified = None  # read it whole; saving will say what is wrong
+    record: dict[str, str] | None = None
     try:
-        read = read_source(source, config, Validators(etag, last_modified))
+        read, record = _read(source, config, store, clock, digest,
+                             Validators(etag, last_modified))
         media, failed = copy_thumbnails(read.posts, fetcher_for(config).for_source(source),
                                         known) if not read.unchanged else ([], [])
     except SourceError as exc:
@@ -209,6 +213,11 @@ def _sync_source(source: SourceConfig, config: Config, store: Store, clock: Cloc
                               read.validators.last_modified)
     except StoreError as exc:  # the posts are saved; the next sync just reads it whole
         log.warning("%s: validators not kept: %s", source.name, exc)
+    if source.type == "wordpress":
+        try:
+            store.save_sync_record(source.name, record)
+        except StoreError as exc:  # likewise: the next sync compares with an older read
+            log.warning("%s: what was read is not recorded: %s", source.name, exc)
     detail = f"{_counts(saved)}, {len(media)} new thumbnails"
     if failed:
         detail += f" ({len(failed)} could not be copied, first: {failed[0]})"
@@ -216,6 +225,23 @@ def _sync_source(source: SourceConfig, config: Config, store: Store, clock: Cloc
         detail += (f"; {len(read.problems)} entries skipped or partly ignored:\n"
                    + "\n".join(read.problems))
     return SourceResult(source.name, True, detail)
+
+
+def _read(source: SourceConfig, config: Config, store: Store, clock: Clock, digest: str,
+          validators: Validators) -> tuple[SourceRead, dict[str, str] | None]:
+    """The source's read, and (WordPress) the record to keep for the next one.
+
+    A WordPress site is asked only what changed since the last read, against the
+    record that read left (widget/sources/wordpress.py), and read whole when due."""
+    if source.type != "wordpress":
+        return read_source(source, config, validators), None
+    try:
+        before = store.sync_record(source.name)
+    except StoreError:
+        before = {}  # read it whole; saving will say what is wrong
+    return read_wordpress_changes(source, fetcher_for(config).for_source(source), before,
+                                  now=clock(), config=digest,
+                                  full_every=config.wordpress_full_every)
 
 
 def _counts(saved: Saved) -> str:

@@ -10,11 +10,31 @@ when the site has more pages than `wordpress_max_pages`, the complete list comes
 from `?_fields=id` pages, cheap at 100 ids each. A list that cannot be read whole,
 or that changed while it was read (X-WP-Total moved), is no list: nothing is
 taken down then. The site's timezone comes from the REST root (`timezone_string`).
+
+Reading only what changed (`read_wordpress_changes`): a sync asks for the newest
+100 posts' ids and dates alone (`_fields=id,date_gmt,modified_gmt`, one request)
+and compares them with what the previous read saw (its `Listing`, kept in the
+store by the sync): a new id (a new post, a scheduled one now published, whose
+modified date is older than its publication), or a changed date, is read with
+`include=` and `_embed` (a second request, only then). That listing is checked
+for takedowns before anything is used: X-WP-Total must be the previous count plus
+the new ids, and every post the previous read saw that is still newer than the
+listing's oldest must be in it; otherwise, or when the listing makes no sense,
+the site is read whole at once (a full reconciliation, as `read_wordpress`),
+which alone takes posts down. It is also read whole when no whole read is
+recorded, the source's config changed, or the last one is `wordpress_full_every`
+seconds old: edits of posts older than the newest 100 wait for it.
+
+Long on purpose: the full read, the listing of changes and the checks that decide
+between them share the parsing of upstream's posts and must be read together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -254,29 +274,47 @@ def _site_timezone(fetcher: Fetcher, site: str, problems: list[str]) -> dict[str
     return {"timezone": zone}
 
 
+def _read_items(source: SourceConfig, body: list[Any], posts: list[Post],
+                problems: list[str], number: int) -> int:
+    """The posts of one page into `posts`, a line in `problems` for each one dropped;
+    returns the number of the last entry read (entries are numbered across pages)."""
+    for item in body:
+        number += 1
+        try:
+            posts.append(_post(source, item))
+        except Exception as exc:  # noqa: BLE001 - one post never fails the source
+            reason = str(exc) if isinstance(exc, EntryError) else (
+                f"{type(exc).__name__}: {exc}")
+            title = to_text(_rendered(item, "title")) if isinstance(item, dict) else ""
+            problems.append(f"entry {number} {short(title, 60)}: {reason}; dropped")
+    return number
+
+
 def read_wordpress(source: SourceConfig, fetcher: Fetcher) -> SourceRead:
+    """The site read whole: `wordpress_max_pages` pages, the list of public ids when the
+    site has more, and its timezone."""
+    return _read_whole(source, fetcher, dt.datetime.now(dt.UTC))[0]
+
+
+def _read_whole(source: SourceConfig, fetcher: Fetcher, now: dt.datetime
+                ) -> tuple[SourceRead, Listing | None]:
+    """read_wordpress, and the newest posts as it saw them (None when it cannot tell)."""
     site = source.url.rstrip("/")
     posts: list[Post] = []
     problems: list[str] = []
     seen: set[str] = set()  # ids of every item read, dropped ones too: still public
     totals: set[str | None] = set()
+    newest: list[Sig | None] = []
     # Remember which URL form worked and keep to it for the following pages.
     form, reply, body = _get_page(fetcher, _page_urls(site, 1))
+    first = reply
     total = _total_pages(reply, problems)
     page, number = 1, 0
     while True:
         totals.add(reply.headers.get("X-WP-Total"))
-        for item in body:
-            number += 1
-            if (n := _item_id(item)) is not None:
-                seen.add(f"{source.name}-{n}")
-            try:
-                posts.append(_post(source, item))
-            except Exception as exc:  # noqa: BLE001 - one post never fails the source
-                reason = str(exc) if isinstance(exc, EntryError) else (
-                    f"{type(exc).__name__}: {exc}")
-                title = to_text(_rendered(item, "title")) if isinstance(item, dict) else ""
-                problems.append(f"entry {number} {short(title, 60)}: {reason}; dropped")
+        newest += [_sig(item) for item in body[:PER_PAGE - len(newest)]]
+        seen.update(f"{source.name}-{n}" for item in body if (n := _item_id(item)) is not None)
+        number = _read_items(source, body, posts, problems, number)
         if page >= min(total or 1, fetcher.max_pages):
             break
         page += 1
@@ -288,5 +326,213 @@ def read_wordpress(source: SourceConfig, fetcher: Fetcher) -> SourceRead:
         listed = public | seen if public is not None else None
     elif total is not None or len(body) < PER_PAGE:
         listed = frozenset(seen)  # every page there is, and none moved while read
-    return SourceRead(posts, problems, listed=listed,
+    read = SourceRead(posts, problems, listed=listed,
                       extra=_site_timezone(fetcher, site, problems))
+    count = _post_count(first)
+    sigs = [sig for sig in newest if sig is not None]
+    if (count is None or len(totals) > 1 or len(sigs) != len(newest)
+            or len(sigs) != min(PER_PAGE, count) or len({sig[0] for sig in sigs}) != len(sigs)):
+        return read, None  # the next read cannot be compared with this one
+    return read, Listing(form, count, tuple(sigs), _served(first, now))
+
+
+# --- reading only what changed -------------------------------------------------------
+
+# A post as a listing gives it: (id, date_gmt, modified_gmt), dates in whole seconds
+# since the epoch.
+Sig = tuple[int, int, int]
+LISTING_FIELDS = "id,date_gmt,modified_gmt"
+MAX_POSTS = 10**9  # an X-WP-Total above this is nonsense
+
+
+class ListingDoubt(Exception):
+    """A listing of the newest posts that cannot be trusted: the site is read whole."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The newest posts as one read saw them: what the next read compares with."""
+
+    form: int  # the URL form the site answers (0: /wp-json/, 1: ?rest_route=)
+    total: int  # X-WP-Total: how many posts were public then
+    newest: tuple[Sig, ...]  # the newest min(100, total) of them, newest first
+    served: int  # the site's clock then (its Date header), in seconds since the epoch
+
+
+def _sig(item: Any) -> Sig | None:
+    """A post's id and dates as a listing gives them; None when they are not readable."""
+    if not isinstance(item, dict):
+        return None
+    try:
+        date = _utc(item.get("date_gmt"), "date_gmt")
+        modified = _utc(item.get("modified_gmt") or item.get("date_gmt"), "modified_gmt")
+        return _id(item.get("id")), int(date.timestamp()), int(modified.timestamp())
+    except (EntryError, ValueError, OverflowError):
+        return None
+
+
+def _post_count(reply: Response) -> int | None:
+    raw = reply.headers.get("X-WP-Total")
+    return whole_number(raw.strip(), 0, MAX_POSTS, digits=10) if raw is not None else None
+
+
+def _served(reply: Response, fallback: dt.datetime) -> int:
+    """The site's Date header (its clock, which dates its posts), else ours."""
+    try:
+        when = parsedate_to_datetime(reply.headers.get("Date", ""))
+    except (TypeError, ValueError, IndexError):
+        when = None
+    if when is None or when.tzinfo is None:
+        when = fallback
+    return int(when.timestamp())
+
+
+def _listing(fetcher: Fetcher, site: str, form: int, now: dt.datetime) -> Listing:
+    """The ids and dates of the newest 100 posts, in one request; ListingDoubt when the
+    answer does not hold together."""
+    url = _page_urls(site, 1, _fields=LISTING_FIELDS, orderby="date", order="desc")[form]
+    _, reply, body = _get_page(fetcher, [url])
+    count = _post_count(reply)
+    if count is None:
+        raise ListingDoubt(f"X-WP-Total: {short(reply.headers.get('X-WP-Total'))} "
+                           "is not a number of posts")
+    if len(body) != min(PER_PAGE, count):
+        raise ListingDoubt(f"{len(body)} posts on the first page of {count}")
+    sigs: list[Sig] = []
+    for number, item in enumerate(body, 1):
+        sig = _sig(item)
+        if sig is None:
+            raise ListingDoubt(f"entry {number}: {short(item, 60)} has no readable id "
+                               "and dates")
+        sigs.append(sig)
+    if len({sig[0] for sig in sigs}) != len(sigs):
+        raise ListingDoubt("a post is listed twice")
+    return Listing(form, count, tuple(sigs), _served(reply, now))
+
+
+def _to_read(before: Listing, now: Listing) -> list[int] | None:
+    """The ids of `now` to read again (new, or changed since `before`); None when `now`
+    shows something taken down, or that it cannot explain: then only a whole read will do.
+
+    The count must be the one before plus the ids new among the newest (a post taken
+    down anywhere lowers it; NOTE: one below the newest 100 taken down while a post
+    with an old date is made public again is hidden from it until the next whole
+    read). A post seen before and newer than the oldest listed, or any when the
+    listing holds them all, must still be listed (a takedown among the newest that
+    the count cannot show)."""
+    seen = {sig[0]: sig for sig in before.newest}
+    listed = {sig[0] for sig in now.newest}
+    new = sum(sig[0] not in seen for sig in now.newest)
+    if now.total != before.total + new:
+        return None
+    whole = len(now.newest) == now.total
+    oldest = min((sig[1] for sig in now.newest), default=None)
+    if any(sig[0] not in listed and (whole or oldest is None or sig[1] > oldest)
+           for sig in before.newest):
+        return None
+    # NOTE: WordPress dates to the second: a post modified in the second the previous
+    # listing was served may have changed again since without a new date.
+    return [sig[0] for sig in now.newest
+            if seen.get(sig[0]) != sig or sig[2] >= before.served - 1]
+
+
+def _included(source: SourceConfig, fetcher: Fetcher, site: str, form: int,
+              ids: list[int]) -> tuple[list[Post], list[str]]:
+    """The posts `ids` (at most 100), read whole in one request; ListingDoubt when the
+    site does not give exactly those (one was taken down since the listing)."""
+    url = _page_urls(site, 1, include=",".join(map(str, sorted(ids))), _embed="1",
+                     orderby="date", order="desc")[form]
+    _, _, body = _get_page(fetcher, [url])
+    got = [n for item in body if (n := _item_id(item)) is not None]
+    if len(body) > PER_PAGE or sorted(got) != sorted(ids):
+        raise ListingDoubt(f"{len(got)} of the {len(ids)} posts asked for were given")
+    posts: list[Post] = []
+    problems: list[str] = []
+    _read_items(source, body, posts, problems, 0)
+    return posts, problems
+
+
+def _record(full_read: dt.datetime, config: str, listing: Listing) -> dict[str, str]:
+    """What the sync keeps for the next read (Store.sync_record): strings only."""
+    return {"full_read": full_read.astimezone(dt.UTC).isoformat(timespec="seconds"),
+            "config": config, "form": str(listing.form), "total": str(listing.total),
+            "served": str(listing.served),
+            "newest": " ".join(":".join(map(str, sig)) for sig in listing.newest)}
+
+
+def _known(record: Mapping[str, str]) -> tuple[dt.datetime, str, Listing] | None:
+    """(when the site was last read whole, the config then, the newest posts at the last
+    read) from a record; None when there is none or it does not read back."""
+    try:
+        full_read = dt.datetime.fromisoformat(record["full_read"])
+        form, total, served = int(record["form"]), int(record["total"]), int(record["served"])
+        newest = []
+        for part in record["newest"].split():
+            post_id, date, modified = (int(n) for n in part.split(":"))
+            newest.append((post_id, date, modified))
+    except (KeyError, ValueError, TypeError):
+        return None
+    if full_read.tzinfo is None or form not in (0, 1) or len(newest) > PER_PAGE:
+        return None
+    return full_read, record["config"], Listing(form, total, tuple(newest), served)
+
+
+def read_wordpress_changes(source: SourceConfig, fetcher: Fetcher, record: Mapping[str, str],
+                           *, now: dt.datetime, config: str, full_every: int
+                           ) -> tuple[SourceRead, dict[str, str] | None]:
+    """What changed on the site since the read that left `record` (see the module's
+    docstring), or the site read whole when that is due or the listing calls for it.
+
+    `config` is a digest of the source's configuration; `full_every` the seconds after
+    which a whole read is due. Returns the read and the record for the next one (None:
+    read whole next time). Raises SourceError, and only SourceError."""
+    try:
+        return _read_changes(source, fetcher, record, now, config, full_every)
+    except SourceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of the trust boundary
+        raise SourceError(f"{source.url}: could not be read "
+                          f"({type(exc).__name__}: {exc})") from exc
+
+
+def _read_changes(source: SourceConfig, fetcher: Fetcher, record: Mapping[str, str],
+                  now: dt.datetime, config: str, full_every: int
+                  ) -> tuple[SourceRead, dict[str, str] | None]:
+    site = source.url.rstrip("/")
+    known = _known(record)
+    if known is None or known[1] != config or not (
+            dt.timedelta(0) <= now - known[0] < dt.timedelta(seconds=full_every)):
+        return _whole(source, fetcher, now, config)
+    full_read, _, before = known
+    try:
+        listing = _listing(fetcher, site, before.form, now)
+    except (SourceError, ListingDoubt) as exc:
+        return _whole(source, fetcher, now, config, f"the list of the newest posts could "
+                      f"not be used ({exc}); the site was read whole")
+    ids = _to_read(before, listing)
+    if ids is None:  # something was taken down, or moved: only a whole read can tell
+        return _whole(source, fetcher, now, config)
+    posts: list[Post] = []
+    problems: list[str] = []
+    if ids:
+        try:
+            posts, problems = _included(source, fetcher, site, listing.form, ids)
+        except ListingDoubt:
+            return _whole(source, fetcher, now, config)
+        except SourceError as exc:
+            return _whole(source, fetcher, now, config, f"the changed posts could not be "
+                          f"read ({exc}); the site was read whole")
+    # Nothing is taken down here (no `listed`), and the stored timezone stays (no extra).
+    return SourceRead(posts, problems), _record(full_read, config, listing)
+
+
+def _whole(source: SourceConfig, fetcher: Fetcher, now: dt.datetime, config: str,
+           note: str | None = None) -> tuple[SourceRead, dict[str, str] | None]:
+    """The site read whole; recorded for the next read only when it could tell which
+    posts are public (a read that took nothing down is tried whole again)."""
+    read, listing = _read_whole(source, fetcher, now)
+    if note is not None:
+        read = replace(read, problems=[note, *read.problems])
+    if listing is None or read.listed is None:
+        return read, None
+    return read, _record(now, config, listing)
