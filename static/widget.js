@@ -6,109 +6,108 @@
  * behind it is light or dark (in the frame's #fragment, which no server sees).
  *
  * One loader per service: widgets of two services (two organisations) on one page are
- * each swapped and sized by their own service's loader. */
+ * each swapped and sized by their own service's loader.
+ *
+ * PERF: every byte here is sent to every host page's readers. The service serves it
+ * without comments and with its local names shortened (widget/assets.py), so names here
+ * cost nothing, but property names and strings go as written: say things once. Double
+ * quotes, like the JSON the service writes in, compress better together. */
 (function (w, d) {
-  'use strict';
-  var me = /** @type {HTMLScriptElement|null} */ (d.currentScript);
+  "use strict";
+  var me = /** @type {HTMLScriptElement|null} */ (d.currentScript), all = w.solidarityWidget;
   if (!me) return;
   var origin = new URL(me.src).origin;
-  /** @type {{services: Object<string, () => void>, scan: () => void}} */
-  var all = w.solidarityWidget && w.solidarityWidget.services ? w.solidarityWidget : {
+  // One registry for every service's loader on the page: `solidarityWidget.scan()` looks
+  // for new links again; a second copy of this service's loader does the same.
+  if (!all || !all.services) all = w.solidarityWidget = {
     services: {},
-    scan: function () { for (var o in all.services) all.services[o](); }
+    scan: function () { for (var o in services) services[o](); }
   };
-  w.solidarityWidget = all;
-  if (all.services[origin]) return all.services[origin]();
+  /** @type {Object<string, () => void>} */
+  var services = all.services;
+  if (services[origin]) return services[origin]();
   // Heights, clamps and sandbox flags, written in by the service (widget/render/frames.py).
-  var frame = __SW_FRAME__;
+  var frame = __SW_FRAME__, LINKS = "a.solidarity-widget[href]";
   /** @type {Set<HTMLIFrameElement>} */
   var frames = new Set();
 
-  /** @param {number} h */
-  function clamp(h) { return Math.min(Math.max(Math.ceil(h), frame.min), frame.max); }
+  /** A height in px, kept between the clamps. @param {number} h */
+  function px(h) { return Math.min(Math.max(Math.ceil(h), frame.min), frame.max) + "px"; }
 
-  /** The height measured at `width` from a snippet's data-fit ("w:h w:h …").
-   * @param {string} fit @param {number} width */
-  function fitted(fit, width) {
-    var h = 0;
-    fit.split(' ').forEach(function (pair) {
-      var p = pair.split(':');
-      if (!h || +p[0] <= width) h = +p[1];
-    });
-    return h;
-  }
-
-  /** Light or dark: the first painted background behind `el`.
+  /** Light or dark: the first painted background behind `el`, opaque past one half
+   * (`c`: its numbers as strings, which the arithmetic reads as numbers).
    * @param {Element|null} el */
   function behind(el) {
+    /** @type {any} */
+    var c;
     for (; el; el = el.parentElement) {
-      var c = (getComputedStyle(el).backgroundColor.match(/[\d.]+/g) || []).map(Number);
-      if (c.length > 2 && (c.length < 4 || c[3] > 0.5)) {
-        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2] < 128 ? 'dark' : 'light';
-      }
+      c = getComputedStyle(el).backgroundColor.match(/[\d.]+/g);
+      if (c && c[2] && !(c[3] <= .5)) break;
     }
-    return 'light'; // the browser's canvas
+    // No element left: the browser's canvas, light.
+    return el && .2126 * c[0] + .7152 * c[1] + .0722 * c[2] < 128 ? "dark" : "light";
   }
 
   /** @param {HTMLAnchorElement} a */
   function swap(a) {
-    var url = new URL(a.href, location.href);
-    if (url.origin !== origin || url.pathname.indexOf('/embed/') < 0 || a.dataset.swDone) return;
-    a.dataset.swDone = '1';
-    var q = url.searchParams;
-    if (q.get('background') === 'transparent' && (q.get('theme') || 'auto') === 'auto') {
-      url.hash = 'sw-host=' + behind(a.parentElement);
+    // `widget`: the word after /embed/ in the path (null: not a widget's link).
+    var data = a.dataset, url = new URL(a.href, location.href), q = url.searchParams,
+      widget = /\/embed\/([^/]*)/.exec(url.pathname), f = d.createElement("iframe"),
+      s = f.style, h = 0;
+    if (url.origin !== origin || !widget || data.swDone) return;
+    data.swDone = "1";
+    if (q.get("background") === "transparent" && (q.get("theme") || "auto") === "auto") {
+      url.hash = "sw-host=" + behind(a.parentElement);
     }
-    var f = d.createElement('iframe');
     f.src = url.href;
-    f.title = a.dataset.title || (a.textContent || '').trim() || 'Solidarity widget';
-    f.loading = 'lazy';
-    f.referrerPolicy = 'no-referrer';
-    f.setAttribute('sandbox', frame.sandbox);
+    f.title = data.title || /** @type {string} */ (a.textContent).trim() || "Solidarity widget";
+    f.loading = "lazy";
+    f.referrerPolicy = "no-referrer";
+    f.setAttribute("sandbox", frame.sandbox);
     f.allow = frame.allow;
-    f.className = 'solidarity-widget-frame';
-    var s = f.style;
-    s.border = '0';
-    s.display = 'block';
-    s.width = '100%';
-    s.maxWidth = a.dataset.width ? a.dataset.width + 'px' : '100%';
-    s.colorScheme = 'normal';
-    var widget = url.pathname.split('/embed/')[1].split('/')[0];
-    s.height = clamp(+(a.dataset.height || 0) || frame.heights[widget] || frame.heights.strike) + 'px';
+    f.className = "solidarity-widget-frame";
+    s.cssText = "border:0;display:block;width:100%;color-scheme:normal";
+    s.maxWidth = data.width ? data.width + "px" : "100%";
+    s.height = px(+(data.height || 0) || frame.heights[widget[1]] || frame.heights.strike);
     frames.add(f);
     a.replaceWith(f);
-    // Measured heights: the one at this frame's width, kept until the widget tells its own.
-    if (a.dataset.fit && !a.dataset.height) {
-      s.height = clamp(fitted(a.dataset.fit, f.getBoundingClientRect().width)) + 'px';
+    // Measured heights (data-fit, "w:h w:h …"): the one at this frame's width, kept
+    // until the widget tells its own.
+    if (data.fit && !data.height) {
+      var width = f.getBoundingClientRect().width;
+      data.fit.split(" ").forEach(function (pair) {
+        var p = pair.split(":");
+        if (!h || +p[0] <= width) h = +p[1];
+      });
+      s.height = px(h);
     }
   }
 
-  /** @param {ParentNode} root */
+  /** The links in `root` (a document or any added node), `root` itself included.
+   * @param {any} root */
   function scan(root) {
-    if (root instanceof HTMLAnchorElement && root.matches('a.solidarity-widget[href]')) swap(root);
-    root.querySelectorAll('a.solidarity-widget[href]').forEach(function (a) {
-      swap(/** @type {HTMLAnchorElement} */ (a));
-    });
+    if (root.querySelectorAll) {
+      if (root.matches && root.matches(LINKS)) swap(root);
+      root.querySelectorAll(LINKS).forEach(swap);
+    }
   }
 
-  w.addEventListener('message', /** @param {MessageEvent} e */ function (e) {
+  w.addEventListener("message", /** @param {MessageEvent} e */ function (e) {
     var m = e.data;
-    if (e.origin !== origin || !m || typeof m !== 'object' || m.type !== frame.message) return;
+    // Only an object (not null) can carry our type.
+    if (e.origin !== origin || !m || m.type !== frame.message) return;
     frames.forEach(function (f) {
       if (!f.isConnected) frames.delete(f); // taken off the page
-      else if (f.contentWindow === e.source && typeof m.height === 'number' && m.height > 0) {
-        f.style.height = clamp(m.height) + 'px';
+      else if (f.contentWindow === e.source && typeof m.height === "number" && m.height > 0) {
+        f.style.height = px(m.height);
       }
     });
   });
 
-  all.services[origin] = function () { scan(d); };
-  scan(d);
-  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', function () { scan(d); });
-  // Only what was added is looked at, never the whole page again.
+  (services[origin] = function () { scan(d); })();
+  // Then only what is added, by the parser as it goes on or by a script, is looked at,
+  // never the whole page again.
   new MutationObserver(function (records) {
-    records.forEach(function (r) {
-      r.addedNodes.forEach(function (n) { if (n instanceof Element) scan(n); });
-    });
+    records.forEach(function (r) { r.addedNodes.forEach(scan); });
   }).observe(d.documentElement, { childList: true, subtree: true });
 })(/** @type {any} */ (window), document);
