@@ -154,24 +154,23 @@ def system_busy_ticks() -> int:
     return user + nice + system + irq + softirq + steal
 
 
-def vm_rss_kib(pid: int) -> int | None:
+def _kib(path: str, key: str) -> int | None:
+    """The kB figure of the line starting with `key` in a /proc file; None when gone."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
                 return int(line.split()[1])
     except OSError:
         return None
     return None
+
+
+def vm_rss_kib(pid: int) -> int | None:
+    return _kib(f"/proc/{pid}/status", "VmRSS:")
 
 
 def pss_kib(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
+    return _kib(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def wait_ready(server: Server, probe: str, workers: int, timeout: float) -> None:
