@@ -27,6 +27,7 @@ from bench.meter import Others
 from bench.outcome import Line, Outcome, table, verdict
 from bench.plan import (
     DEMO,
+    LOADER_GZIP_TARGET,
     PAINT_TARGET_MS,
     VIEW_BYTES_TARGET,
     VIEW_REQUESTS_TARGET,
@@ -371,6 +372,14 @@ def _summarise(outcome: Outcome, b: BrowserPlan, r: Results, workers: int) -> No
             f"({', '.join(urlsplit(t.url).path for t in cold)})",
             f"≤ {VIEW_REQUESTS_TARGET} requests, ≤ {VIEW_BYTES_TARGET:,} B",
             verdict(ok)))
+    loader = [t for t in r.views.get("empty cache", [])
+              if not t.cached and urlsplit(t.url).path.endswith("/widget.js")]
+    if loader:
+        body = loader[0].body
+        outcome.lines.append(Line(
+            "widget.js gzipped",
+            f"{body:,} B of body ({loader[0].bytes:,} B with headers) in the cold view",
+            f"≤ {LOADER_GZIP_TARGET:,} B", verdict(body <= LOADER_GZIP_TARGET)))
     for reserve in b.reserves:
         loads = r.reserves.get(reserve.name, [])
         if not loads:

@@ -33,6 +33,7 @@ STRIKES_PATH = "/api/v1/strikes?status=all"
 PAINT_TARGET_MS = 100.0  # loader start -> widget painted, median of BROWSER.loads
 VIEW_REQUESTS_TARGET = 2  # a cold view's requests to the service after the loader
 VIEW_BYTES_TARGET = 5 * 1024  # and their bytes over the wire, headers included
+LOADER_GZIP_TARGET = 1024  # widget.js's gzipped body, as the cold view receives it
 CLS_TARGET = 0.0  # layout shift with the documented reserved height
 SYNC_POSTS = 10_000  # syncs: posts in the generated feed
 SYNC_FIRST_TARGET_S = 3.0  # the first sync of that feed, wall clock

@@ -3,12 +3,17 @@ well-kept server (ETag, Last-Modified, gzip; bench/feedserver.py, its own proces
 10,000 posts: the first sync (wall clock and CPU), then syncs with nothing changed
 (requests to the feed, CPU). The sync runs in this process, as `solidarity-widget
 sync` runs it (widget.sync.sync_all: fetch, parse, sanitise, store, the strikes file,
-the copy the workers read), without the command's start-up."""
+the copy the workers read), without the command's start-up.
+
+When a real WordPress answers on 127.0.0.1 (../shared/wordpress, as `make test` uses it;
+WP_TEST_URL or its state folder's url), the same is measured for a `wordpress` source:
+its requests are counted from that WordPress's own nginx access log."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import os
 import socket
 import statistics
 import subprocess
@@ -30,6 +35,8 @@ from widget.sync import SourceResult, open_for_sync, sync_all
 
 TITLE = "Syncs: a 10,000-post feed, the first sync and syncs with nothing changed"
 UNCHANGED_RUNS = 5
+WP_STATE = Path(os.environ.get("WP_TEST_STATE", "/var/lib/wp-test"))
+WP_AGENT = "SolidarityWidget/"  # the sync's User-Agent, in WordPress's access log
 
 
 def _rss(posts: list[Post]) -> str:
@@ -146,7 +153,86 @@ def run(plan: Plan, sites: Sites, tmp: Path) -> Outcome:
            if failed else ""),
         table(["sync", "wall ms", "CPU ms", "requests to the feed"], rows),
     ]
+    _wordpress(outcome, tmp)
     return outcome
+
+
+def _wordpress_url() -> str | None:
+    """A real WordPress answering on loopback, or None."""
+    url = os.environ.get("WP_TEST_URL", "")
+    if not url:
+        try:
+            url = (WP_STATE / "url").read_text().strip()
+        except OSError:
+            return None
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/wp-json/", timeout=5) as reply:
+            return url.rstrip("/") if reply.status == 200 else None
+    except OSError:
+        return None
+
+
+def _wordpress(outcome: Outcome, tmp: Path) -> None:
+    """The first sync of a real WordPress (read whole), then syncs with nothing changed."""
+    row = "a WordPress sync with nothing changed"
+    url, log = _wordpress_url(), WP_STATE / "log" / "nginx-access.log"
+    if url is None or not log.is_file():
+        outcome.lines.append(Line(row, "—", "≤ 1 request, ≤ "
+                                  f"{SYNC_UNCHANGED_CPU_MS:g} ms CPU",
+                                  "not run: no WordPress on 127.0.0.1 "
+                                  "(bash ../shared/wordpress/up.sh)"))
+        return
+    folder = tmp / "sync-wordpress"
+    folder.mkdir(exist_ok=True)
+    (folder / "strikes.toml").write_text("", encoding="utf-8")
+    (folder / "widget.toml").write_text(
+        'site_name = "Bench"\nsite_url = "https://is4pp.example/"\n'
+        'database = "var/bench.sqlite3"\nstrikes_file = "strikes.toml"\n'
+        f'[[sources]]\nname = "wordpress"\ntype = "wordpress"\nurl = "{url}/"\n'
+        'lang = "en"\n', encoding="utf-8")
+    config = load_config(folder / "widget.toml", environ={})
+    config.database.parent.mkdir(parents=True, exist_ok=True)
+
+    def asked() -> list[str]:
+        """The sync's requests WordPress has logged so far (paths)."""
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        return [ln.split('"')[1] for ln in lines if WP_AGENT in ln and ln.count('"') >= 2]
+
+    with open_for_sync(config.database) as store:
+        before = len(asked())
+        first_wall, first_cpu, first = _timed(lambda: sync_all(config, store))
+        first_requests = asked()[before:]
+        unchanged = []
+        for _ in range(UNCHANGED_RUNS):
+            before = len(asked())
+            wall, cpu, results = _timed(lambda: sync_all(config, store))
+            unchanged.append((wall, cpu, asked()[before:], results))
+    failed = [r for r in [*first, *(x for u in unchanged for x in u[3])] if not r.ok]
+    cpu_ms = statistics.median(u[1] for u in unchanged) * 1000
+    most = max(len(u[2]) for u in unchanged)
+    outcome.lines.append(Line(
+        row,
+        f"{most} request{'s' if most != 1 else ''} to WordPress, {cpu_ms:.0f} ms CPU "
+        f"(median of {len(unchanged)}; the first sync, read whole: "
+        f"{len(first_requests)} requests, {first_wall * 1000:,.0f} ms)",
+        f"≤ 1 request, ≤ {SYNC_UNCHANGED_CPU_MS:g} ms CPU",
+        verdict(most <= 1 and cpu_ms <= SYNC_UNCHANGED_CPU_MS, errors=len(failed))))
+    rows = [["first (whole)", f"{first_wall * 1000:,.0f}", f"{first_cpu * 1000:,.0f}",
+             "<br>".join(f"`{r}`" for r in first_requests)]]
+    rows += [[f"unchanged {i}", f"{w * 1000:,.0f}", f"{c * 1000:,.0f}",
+              "<br>".join(f"`{r}`" for r in n) or "none"]
+             for i, (w, c, n, _) in enumerate(unchanged, start=1)]
+    outcome.sections += [
+        f"A real WordPress ({url}, ../shared/wordpress: Debian's WordPress under nginx and "
+        f"PHP-FPM, seeded with the demo posts) "
+        "as a `wordpress` source, with the default `wordpress_full_every`: the first sync "
+        "reads the site whole, the next ones ask for the newest posts' ids and dates and "
+        "read only what changed. The requests are the lines WordPress's nginx logged with "
+        "the sync's User-Agent."
+        + (f" Failed: {'; '.join(f'{r.name}: {r.detail}' for r in failed)}."
+           if failed else ""),
+        table(["sync", "wall ms", "CPU ms", "requests to WordPress"], rows),
+    ]
 
 
 def _gz(path: Path) -> bytes:

@@ -11,14 +11,17 @@
  * PERF: every byte here is sent to every host page's readers. The service serves it
  * without comments and with its local names shortened (widget/assets.py), so names here
  * cost nothing, but property names and strings go as written: say things once. Double
- * quotes, like the JSON the service writes in, compress better together. */
+ * quotes, like the JSON the service writes in, compress better together; `==` where
+ * both sides are strings. The service writes in only the constants used here
+ * (`__SW_LOADER__`, widget/render/frames.py). bench/notes.py has what each part costs. */
 (function (w, d) {
-  "use strict";
   var me = /** @type {HTMLScriptElement|null} */ (d.currentScript), all = w.solidarityWidget;
   if (!me) return;
   var origin = new URL(me.src).origin;
   // One registry for every service's loader on the page: `solidarityWidget.scan()` looks
-  // for new links again; a second copy of this service's loader does the same.
+  // for new links again; a second copy of this service's loader does the same. (Not
+  // trusted when it has no services: an element with id="solidarityWidget" is also
+  // window.solidarityWidget.)
   if (!all || !all.services) all = w.solidarityWidget = {
     services: {},
     scan: function () { for (var o in services) services[o](); }
@@ -27,12 +30,10 @@
   var services = all.services;
   if (services[origin]) return services[origin]();
   // Heights, clamps and sandbox flags, written in by the service (widget/render/frames.py).
-  var frame = __SW_FRAME__, LINKS = "a.solidarity-widget[href]";
-  /** @type {Set<HTMLIFrameElement>} */
-  var frames = new Set();
+  var frame = __SW_LOADER__, LINKS = "a.solidarity-widget[href]";
 
-  /** A height in px, kept between the clamps. @param {number} h */
-  function px(h) { return Math.min(Math.max(Math.ceil(h), frame.min), frame.max) + "px"; }
+  /** A height in px, kept between the clamps. @param {number|string} h */
+  function px(h) { return Math.min(Math.max(Math.ceil(+h), frame.min), frame.max) + "px"; }
 
   /** Light or dark: the first painted background behind `el`, opaque past one half
    * (`c`: its numbers as strings, which the arithmetic reads as numbers).
@@ -50,13 +51,14 @@
 
   /** @param {HTMLAnchorElement} a */
   function swap(a) {
-    // `widget`: the word after /embed/ in the path (null: not a widget's link).
+    // `widget`: the word after /embed/ in the path (null: not a widget's link). `h`: the
+    // measured height at this frame's width, `width`: that width.
     var data = a.dataset, url = new URL(a.href, location.href), q = url.searchParams,
       widget = /\/embed\/([^/]*)/.exec(url.pathname), f = d.createElement("iframe"),
-      s = f.style, h = 0;
-    if (url.origin !== origin || !widget || data.swDone) return;
+      s = f.style, /** @type {any} */ h, /** @type {any} */ width;
+    if (url.origin != origin || !widget || data.swDone) return;
     data.swDone = "1";
-    if (q.get("background") === "transparent" && (q.get("theme") || "auto") === "auto") {
+    if (q.get("background") == "transparent" && (q.get("theme") || "auto") == "auto") {
       url.hash = "sw-host=" + behind(a.parentElement);
     }
     f.src = url.href;
@@ -68,17 +70,15 @@
     f.className = "solidarity-widget-frame";
     s.cssText = "border:0;display:block;width:100%;color-scheme:normal";
     s.maxWidth = data.width ? data.width + "px" : "100%";
-    s.height = px(+(data.height || 0) || frame.heights[widget[1]] || frame.heights.strike);
-    frames.add(f);
+    // Not a number (or none): the widget's own default.
+    s.height = px(+(/** @type {any} */ (data.height)) || frame.heights[widget[1]] || frame.heights.strike);
     a.replaceWith(f);
-    // Measured heights (data-fit, "w:h w:h …"): the one at this frame's width, kept
-    // until the widget tells its own.
+    // Measured heights (data-fit, "w:h w:h …", widths rising): the one at this frame's
+    // width, kept until the widget tells its own.
     if (data.fit && !data.height) {
-      var width = f.getBoundingClientRect().width;
-      data.fit.split(" ").forEach(function (pair) {
-        var p = pair.split(":");
-        if (!h || +p[0] <= width) h = +p[1];
-      });
+      width = f.getBoundingClientRect().width;
+      data.fit.replace(/([\d.]+):(\d+)/g, /** @param {string} _ @param {any} at @param {string} fit */
+        function (_, at, fit) { if (!h || at <= width) h = fit; return ""; });
       s.height = px(h);
     }
   }
@@ -92,16 +92,15 @@
     }
   }
 
+  // A height from one of this service's frames, which are found when one speaks: none is
+  // held here, so a frame taken off the page is let go with it.
   w.addEventListener("message", /** @param {MessageEvent} e */ function (e) {
     var m = e.data;
     // Only an object (not null) can carry our type.
-    if (e.origin !== origin || !m || m.type !== frame.message) return;
-    frames.forEach(function (f) {
-      if (!f.isConnected) frames.delete(f); // taken off the page
-      else if (f.contentWindow === e.source && typeof m.height === "number" && m.height > 0) {
-        f.style.height = px(m.height);
-      }
-    });
+    if (e.origin == origin && m && m.type == frame.message && m.height > 0) {
+      [].forEach.call(d.getElementsByTagName("iframe"), /** @param {HTMLIFrameElement} f */
+        function (f) { if (f.contentWindow == e.source) f.style.height = px(m.height); });
+    }
   });
 
   (services[origin] = function () { scan(d); })();

@@ -33,12 +33,16 @@ def test_the_scripts_are_told_the_frame_constants_the_service_writes_in() -> Non
     import re
 
     from widget.assets import default_assets
-    from widget.render.frames import FRAME_TOKEN, frame_constants
+    from widget.render.frames import LOADER_KEYS, LOADER_TOKEN, frame_constants, script_tokens
 
     declared = (ROOT / "tests" / "js" / "frame.d.ts").read_text()
     body = declared[declared.index("interface SwFrame {"):declared.index("\n}")]
     keys = set(re.findall(r"^\s+(\w+):", body, re.M))
     assert keys == set(frame_constants())
+    loader = re.search(rf"declare const {LOADER_TOKEN}: Pick<SwFrame, ([^>]*)>", declared)
+    assert loader, "the loader's token is not declared"
+    assert set(re.findall(r'"(\w+)"', loader.group(1))) == set(LOADER_KEYS)
     for asset in default_assets():
         if asset.name.endswith(".js"):
-            assert FRAME_TOKEN.encode() not in asset.body, asset.name
+            for token in script_tokens():
+                assert token.encode() not in asset.body, (asset.name, token)

@@ -17,19 +17,21 @@ from calmjs.parse.walkers import Walker
 
 from tests.conftest import ROOT
 from widget.assets import default_assets, minify_js
-from widget.render.frames import FRAME_TOKEN, frame_constants
+from widget.render.frames import FRAME_TOKEN, LOADER_KEYS, script_tokens
 
 SCRIPTS = sorted(p.name for p in (ROOT / "static").glob("*.js"))
 # Bytes gzipped, as served (gzip -9, like the stored form). The loader's target is
 # 1,024 B (README, bench table); these are the ceilings reached so far, so a change
 # that makes either larger is seen.
-LOADER_CEILING = 1280
+LOADER_CEILING = 1200
 EMBED_CEILING = 1850
 
 
 def source(name: str) -> str:
     text = (ROOT / "static" / name).read_text(encoding="utf-8")
-    return text.replace(FRAME_TOKEN, orjson.dumps(frame_constants()).decode())
+    for token, value in script_tokens().items():
+        text = text.replace(token, orjson.dumps(value).decode())
+    return text
 
 
 def said(text: str) -> Counter[str]:
@@ -50,7 +52,7 @@ def said(text: str) -> Counter[str]:
 def test_a_served_script_says_everything_its_source_says(name: str) -> None:
     body = default_assets()[name].body.decode()
     assert said(body) == said(source(name))
-    assert FRAME_TOKEN not in body
+    assert not any(token in body for token in script_tokens())
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
@@ -66,9 +68,13 @@ def test_the_loaders_own_names_are_not_sent() -> None:
     for local in ("behind", "swap", "frames", "services[origin]", "LINKS"):
         assert local not in body, local
     # The page's names and the registry other loaders share are kept.
+    every = script_tokens()[FRAME_TOKEN]
     for kept in ("solidarityWidget", "services", "scan:", "currentScript", "MutationObserver",
-                 frame_constants()["message"], frame_constants()["sandbox"]):
+                 every["message"], every["sandbox"]):
         assert kept in body, kept
+    # The builder's constants are not sent to every host page's readers.
+    for key in set(every) - set(LOADER_KEYS):
+        assert f'"{key}":' not in body, key
 
 
 def test_the_loader_and_the_inline_script_stay_within_their_ceilings() -> None:

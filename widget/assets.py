@@ -32,7 +32,7 @@ from calmjs.parse.unparsers.es5 import minify_print
 from markupsafe import Markup
 
 from widget import routes
-from widget.render.frames import FRAME_TOKEN, frame_constants
+from widget.render.frames import script_tokens
 
 # What the embed pages put inline (`Assets.inline`), each tuple one element: the
 # stylesheets by page (templates/base.html, news.html, page.html) and the script.
@@ -155,4 +155,4 @@ class Assets:
 
 def default_assets() -> Assets:
     """The service's own assets, with the frame constants written into its scripts."""
-    return Assets(package_dir("static"), {FRAME_TOKEN: frame_constants()})
+    return Assets(package_dir("static"), script_tokens())

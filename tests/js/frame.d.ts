@@ -12,3 +12,5 @@ interface SwFrame {
   go: string;
 }
 declare const __SW_FRAME__: SwFrame;
+// The loader's few (frames.py LOADER_KEYS, under the __SW_LOADER__ token).
+declare const __SW_LOADER__: Pick<SwFrame, "heights" | "min" | "max" | "sandbox" | "allow" | "message">;

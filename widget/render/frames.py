@@ -3,8 +3,8 @@
 The snippets, the builder and the oEmbed provider read these here; the loader
 (static/widget.js) and the builder's preview (static/builder.js) get the same values
 written into them when the assets are read (`frame_constants()` replaces the
-`__SW_FRAME__` token, widget.assets), so a height or a sandbox flag is changed in one
-place.
+`__SW_FRAME__` token, and the loader's few of them the `__SW_LOADER__` token:
+`script_tokens()`, widget.assets), so a height or a sandbox flag is changed in one place.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ MEASURE_MESSAGE = "solidarity-widget:measure"
 MEASURED_MESSAGE = "solidarity-widget:heights"
 
 FRAME_TOKEN = "__SW_FRAME__"
+# The loader (static/widget.js) goes to every host page's readers: it is given only the
+# constants it uses, under its own token.
+LOADER_TOKEN = "__SW_LOADER__"
+LOADER_KEYS = ("heights", "min", "max", "sandbox", "allow", "message")
 
 
 def frame_constants() -> dict[str, Any]:
@@ -38,4 +42,10 @@ def frame_constants() -> dict[str, Any]:
     return {"heights": DEFAULT_HEIGHT, "min": MIN_HEIGHT, "max": MAX_HEIGHT,
             "sandbox": SANDBOX, "allow": ALLOW, "message": HEIGHT_MESSAGE,
             "measure": MEASURE_MESSAGE, "measured": MEASURED_MESSAGE, "go": routes.GO.template}
+
+
+def script_tokens() -> dict[str, Any]:
+    """Each token the scripts may hold, with what is written in its place."""
+    every = frame_constants()
+    return {FRAME_TOKEN: every, LOADER_TOKEN: {key: every[key] for key in LOADER_KEYS}}
 
