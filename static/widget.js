@@ -92,14 +92,15 @@
     }
   }
 
-  // A height from one of this service's frames, which are found when one speaks: none is
-  // held here, so a frame taken off the page is let go with it.
+  // A height from one of this service's frames. Loaders' frames (by their class; an
+  // iframe the host page sized itself is left alone) are looked up when one speaks: none
+  // is held here, so a frame taken off the page is let go with it.
   w.addEventListener("message", /** @param {MessageEvent} e */ function (e) {
     var m = e.data;
     // Only an object (not null) can carry our type.
     if (e.origin == origin && m && m.type == frame.message && m.height > 0) {
-      [].forEach.call(d.getElementsByTagName("iframe"), /** @param {HTMLIFrameElement} f */
-        function (f) { if (f.contentWindow == e.source) f.style.height = px(m.height); });
+      [].forEach.call(d.getElementsByClassName("solidarity-widget-frame"),
+        /** @param {HTMLIFrameElement} f */ function (f) { if (f.contentWindow == e.source) f.style.height = px(m.height); });
     }
   });
 

@@ -121,3 +121,26 @@ def test_frames_taken_off_the_page_are_let_go(page: Any, hosts: HostServer,
     page.set_viewport_size({"width": 320, "height": 800})
     wait_fitted(second)
     assert page.evaluate(f"document.querySelectorAll({FRAMES!r}).length") == 1
+
+
+def test_an_iframe_the_host_sized_itself_is_left_alone(page: Any, hosts: HostServer,
+                                                       service: Gunicorn) -> None:
+    # The iframe snippet beside a loader's link: its widget tells its height too, but only
+    # the loader's own frames follow it. Its messages are counted by a listener the page
+    # adds before the loader's, so the loader has seen each one counted.
+    page.goto(hosts.add("/beside.html", (
+        '<!doctype html><html lang="en"><title>t</title><body>'
+        '<script>window.told = 0; addEventListener("message", e => {'
+        ' if (e.source === document.getElementById("own").contentWindow) window.told++; });'
+        '</script>'
+        f'<iframe id="own" src="{service.url}/embed/news?limit=1" title="News" '
+        'style="width:300px;height:123px"></iframe>'
+        f'<a class="solidarity-widget" href="{service.url}/embed/news?limit=1">N</a>'
+        f'<script async src="{service.url}/widget.js"></script></body></html>')))
+    (element,) = wait_frames(page, 1)
+    wait_fitted(element)  # the loader is listening
+    told = page.evaluate("window.told")
+    # Narrower, its content is taller: the widget tells its new height.
+    page.evaluate("document.getElementById('own').style.width = '200px'")
+    page.wait_for_function(f"window.told > {told}")
+    assert page.evaluate("document.getElementById('own').style.height") == "123px"
