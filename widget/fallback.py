@@ -191,14 +191,18 @@ class StoreFiles:
         self._health.report("database", trouble)
 
     def _behind(self) -> bool:
-        """The database was written well after its copy: a sync failed to publish."""
-        def mtime(path: Path) -> float:
+        """The database was written well after its copy: a sync failed to publish.
+
+        An empty -wal is not a write: a reader of the database in WAL mode (`build`, or
+        a worker falling back to it) creates one, newly dated, and writes nothing."""
+        def mtime(path: Path, *, empty_too: bool = True) -> float:
             try:
-                return path.stat().st_mtime
+                found = path.stat()
             except OSError:
                 return 0.0
+            return found.st_mtime if empty_too or found.st_size else 0.0
 
         copied = mtime(self.copy)
         written = max(mtime(self.database), mtime(self.database.with_name(
-            self.database.name + "-wal")))
+            self.database.name + "-wal"), empty_too=False))
         return bool(copied) and written - copied > COPY_GRACE_SECONDS
