@@ -55,11 +55,15 @@ NOTES: dict[str, str] = {
         "Before 2026-12-02 about 70 % of this sync was feedparser reading the 10,000 "
         "entries with its pure-Python SAX handlers (cProfile), 6.4 to 7.4 s in all. Plain "
         "RSS 2.0 and Atom 1.0 are now read with ElementTree following feedparser's rules "
-        "(widget/sources/fastfeed.py; anything else still goes to feedparser): 2.66 s, of "
-        "which our own per-entry work (nh3 cleaning, text and excerpt) and SQLite (the "
-        "insert, then VACUUM INTO for the workers' copy, about 0.5 s) are most. If it "
-        "misses: check that the bench's feed still takes the fast path (a dialect it does "
-        "not read sends the whole feed to feedparser), then profile the per-entry cleaning."),
+        "(widget/sources/fastfeed.py; anything else still goes to feedparser): 2.66 s. Since "
+        "2026-12-03 text without markup (titles, terms, plain excerpts) skips the HTML "
+        "parser, and the store reads who holds each URL in one query: 2.36 to 2.39 s on a "
+        "quiet machine; parsing is about 0.75 s, the entries 1.2 s (cleaning the content "
+        "with nh3, two passes, half of it) and SQLite 0.5 s. Runs on this shared machine "
+        "vary by a third (3.2 to 3.6 s with the same code while others' load was high), "
+        "so a miss first means running it again. If it misses on a quiet machine: check "
+        "that the bench's feed still takes the fast path (a dialect it does not read sends "
+        "the whole feed to feedparser), then profile the per-entry cleaning."),
     "browser/time to a painted widget (median)": (
         "Measured 2026-12-02: the service's median (154 to 165 ms over three runs) is within "
         "0 to 13 ms of the floor measured in the same run, the same widget from the static "

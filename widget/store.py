@@ -536,8 +536,9 @@ class Store:
             rev = self._generation(db) + 1
             gone: list[str] = []
             kept, elsewhere = [], 0
+            holders = self._holders(db, batch)
             for key, post in batch.items():
-                wins, losers = self._contest(db, source, kind, key, post.id)
+                wins, losers = self._contest(holders.get(key, []), source, kind, post.id)
                 gone += losers
                 if wins:
                     kept.append((key, post))
@@ -599,16 +600,27 @@ class Store:
                 (source,)).fetchone()
         return Saved(shown, len(taken_down), hidden, elsewhere)
 
-    def _contest(self, db: sqlite3.Connection, source: str, kind: str, key: str,
+    @staticmethod
+    def _holders(db: sqlite3.Connection, batch: Mapping[str, Post]) -> dict[str, list[Any]]:
+        """The stored rows holding each URL key of `batch`, read in one query (a first
+        sync of 10,000 posts asked 10,000 times)."""
+        holders: dict[str, list[Any]] = {}
+        for row in db.execute(
+                f"""SELECT p.url_key, p.id, p.source, {_RANK_SQL} AS rank, p.rowid AS at
+                    FROM posts p LEFT JOIN sources s ON s.name = p.source
+                    WHERE p.url_key IN (SELECT value FROM json_each(?))""",
+                (orjson.dumps(list(batch)).decode(),)):
+            holders.setdefault(row["url_key"], []).append(row)
+        return holders
+
+    @staticmethod
+    def _contest(rows: Sequence[Any], source: str, kind: str,
                  post_id: str) -> tuple[bool, list[str]]:
-        """Whether `post_id` of `source` keeps the URL `key`, and the rows that lose it.
+        """Whether `post_id` of `source` keeps the URL the stored `rows` hold, and the
+        rows that lose it.
 
         Against another source the rank decides, then who stored the URL first; a row
         of the same source under another id (its entry id changed) always loses."""
-        rows = db.execute(
-            f"""SELECT p.id, p.source, {_RANK_SQL} AS rank, p.rowid AS at FROM posts p
-                LEFT JOIN sources s ON s.name = p.source WHERE p.url_key = ?""",
-            (key,)).fetchall()
         if not rows:
             return True, []
         own = next((r["at"] for r in rows if r["id"] == post_id), float("inf"))
