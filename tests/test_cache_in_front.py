@@ -8,6 +8,7 @@ take cached pages down.
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import subprocess
 import time
@@ -141,6 +142,40 @@ def test_one_url_reaches_the_origin_at_most_once_per_lifetime(stack: Stack) -> N
     assert 2 <= len(hits) <= 2 + elapsed / LIFETIME, hits
     assert set(hits[1:]) == {"304"}
     assert states == {"HIT", "REVALIDATED"}
+
+
+def test_gzip_and_plain_answers_are_kept_apart(stack: Stack) -> None:
+    # Vary is not processed by the cache (examples/deploy/nginx.conf): Accept-Encoding is
+    # part of its key instead.
+    path = "/api/v1/posts?limit=4"
+    status, zipped, body = stack.get(path, **{"Accept-Encoding": "gzip"})
+    assert (status, zipped.get("content-encoding"), zipped["x-cache-status"]) == (
+        200, "gzip", "MISS")
+    status, plain, text = stack.get(path)
+    assert (status, plain.get("content-encoding"), plain["x-cache-status"]) == (
+        200, None, "MISS")
+    assert gzip.decompress(body) == text
+    for headers, want in (({"Accept-Encoding": "gzip"}, body), ({}, text)):
+        status, again, got = stack.get(path, **headers)
+        assert (status, again["x-cache-status"], got) == (200, "HIT", want)
+        assert again["vary"] == "Accept-Encoding"  # for caches after this one
+    assert stack.origin_hits(path) == ["200", "200"]
+
+
+# Asked of the origin directly: paths the other tests here do not count hits of.
+@pytest.mark.parametrize("path", [
+    "/api/v1/posts", "/api/v1/strikes", "/api/v1/strikes/ali-hasan-akgul", "/api/v1/nothing",
+    "/api/v1/posts?limit=abc", "/embed/news", "/embed/strike/nobody", "/embed/news?limit=x",
+    "/badge/strike/ali-hasan-akgul.svg", "/widget.js", "/oembed?url=x", "/healthz", "/",
+    "/api"])
+@pytest.mark.parametrize("accept", ["application/json", "text/html", "*/*", "image/png"])
+def test_the_service_varies_only_on_what_the_cache_keys_on(stack: Stack, path: str,
+                                                           accept: str) -> None:
+    status, headers, _ = fetch(stack.origin.url + path, Accept=accept,
+                               **{"Accept-Encoding": "gzip"})
+    assert status < 500
+    said = {v.strip().lower() for v in headers.get("vary", "").split(",") if v.strip()}
+    assert said <= {"accept-encoding"}, (path, headers.get("vary"))
 
 
 def test_revalidation_through_the_proxy(stack: Stack) -> None:

@@ -32,6 +32,7 @@ def problem(exc: falcon.HTTPError) -> dict[str, object]:
 
 
 def serialize_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError) -> None:
+    # Always JSON, whatever the Accept header says (falcon's own serializer picks by
+    # Accept and says Vary: Accept; this one varies on nothing).
     resp.data = orjson.dumps(problem(exc))
     resp.content_type = PROBLEM_TYPE
-    resp.append_header("Vary", "Accept")
