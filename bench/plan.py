@@ -75,7 +75,10 @@ class Load:
     connections: int = 16
     seconds: int = 5
     warmup_seconds: int = 1
-    rounds: int = 2  # each round runs service then bare (or bare then service), alternating
+    # Each round runs service then bare (or bare then service), alternating. Three, so
+    # the median is a run, not the mean of two: with two, each full bench of 2026-12-03
+    # had one origin row (a different one each time) at 0.92 to 0.94 on these cores.
+    rounds: int = 3
     # wrk opens its connections in one burst and one gunicorn worker often accepts them
     # all: the run then measures one process, not two. After check_after_s the workers'
     # CPU time is compared; a run where one worker did more than balance_limit of the

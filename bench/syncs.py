@@ -21,7 +21,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import replace
 from email.utils import format_datetime
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -35,6 +37,7 @@ from widget.sync import SourceResult, open_for_sync, sync_all
 
 TITLE = "Syncs: a 10,000-post feed, the first sync and syncs with nothing changed"
 UNCHANGED_RUNS = 5
+FIRST_RUNS = 3
 WP_STATE = Path(os.environ.get("WP_TEST_STATE", "/var/lib/wp-test"))
 WP_AGENT = "SolidarityWidget/"  # the sync's User-Agent, in WordPress's access log
 
@@ -103,9 +106,22 @@ def run(plan: Plan, sites: Sites, tmp: Path) -> Outcome:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/requests", timeout=10) as r:
                 return int(r.read())
 
+        # The first sync FIRST_RUNS times, each into a new database (the median counts:
+        # one run on these shared cores varied by a third); the last one's database
+        # then gets the syncs with nothing changed.
+        firsts = []
+        for n in range(1, FIRST_RUNS + 1):
+            fresh = replace(config, database=config.database.with_name(f"first-{n}.sqlite3"))
+            before = asked()
+            with open_for_sync(fresh.database) as store:
+                wall, cpu, results = _timed(partial(sync_all, fresh, store))
+            firsts.append((wall, cpu, asked() - before, results))
+        first_wall = statistics.median(f[0] for f in firsts)
+        first_cpu = statistics.median(f[1] for f in firsts)
+        first_requests = max(f[2] for f in firsts)
+        first = [r for f in firsts for r in f[3]]
+        config = fresh
         with open_for_sync(config.database) as store:
-            first_wall, first_cpu, first = _timed(lambda: sync_all(config, store))
-            first_requests = asked()
             unchanged = []
             for _ in range(UNCHANGED_RUNS):
                 before = asked()
@@ -122,7 +138,8 @@ def run(plan: Plan, sites: Sites, tmp: Path) -> Outcome:
     errors = len(failed)
     outcome.lines.append(Line(
         f"first sync of {SYNC_POSTS:,} posts",
-        f"{first_wall:.2f} s ({first_cpu:.2f} s CPU, {first_requests} request)",
+        f"{first_wall:.2f} s ({first_cpu:.2f} s CPU, {first_requests} request; median of "
+        f"{len(firsts)}, {min(f[0] for f in firsts):.2f} to {max(f[0] for f in firsts):.2f} s)",
         f"≤ {SYNC_FIRST_TARGET_S:g} s",
         verdict(first_wall <= SYNC_FIRST_TARGET_S, errors=errors)))
     cpu_ms = statistics.median(u[1] for u in unchanged) * 1000
@@ -138,8 +155,8 @@ def run(plan: Plan, sites: Sites, tmp: Path) -> Outcome:
         f"≤ 1 request, ≤ {SYNC_UNCHANGED_CPU_MS:g} ms CPU",
         verdict(most == 1 and not_modified and cpu_ms <= SYNC_UNCHANGED_CPU_MS,
                 errors=errors)))
-    rows = [["first", f"{first_wall * 1000:,.0f}", f"{first_cpu * 1000:,.0f}",
-             str(first_requests)]]
+    rows = [[f"first {i}", f"{w * 1000:,.0f}", f"{c * 1000:,.0f}", str(n)]
+            for i, (w, c, n, _) in enumerate(firsts, start=1)]
     rows += [[f"unchanged {i}", f"{w * 1000:,.0f}", f"{c * 1000:,.0f}", str(n)]
              for i, (w, c, n, _) in enumerate(unchanged, start=1)]
     outcome.sections += [
