@@ -21,12 +21,12 @@ _ORIGIN = (
     "(HTTPCaching.REUSABLE_UNTIL), or more than MAX_KEPT distinct URLs. Before it, the "
     "service's fixed cost per request (parameters, snapshot check, cache key, render-"
     "cache look-up, headers set one by one) was 13 to 30 µs of CPU beyond the bare "
-    "app's, 0.85 to 0.91 of its requests/s. On 2026-12-03 three full runs (two rounds "
-    "each then) each had one row under the target, a different one each time (strikes "
-    "JSON 0.94, widget.js 0.92, strikes 304 0.92) with every other row at 0.98 to 1.15, "
-    "and the machine's steal time up to a third: a single row's miss first means "
-    "running the phase again (`--only origin`); the same row missing run after run "
-    "means one of the causes above."
+    "app's, 0.85 to 0.91 of its requests/s. On 2026-12-03 four full runs each had one "
+    "row under the target, a different one each time (strikes JSON 0.94, widget.js 0.92 "
+    "and strikes 304 0.92 with two rounds; embed strike HTML 0.946 with three), every "
+    "other row at 0.98 to 1.15, and the machine's steal time up to a third: a single "
+    "row's miss first means running the phase again (`--only origin`); the same row "
+    "missing run after run means one of the causes above."
 )
 
 NOTES: dict[str, str] = {
