@@ -31,7 +31,7 @@ from bench.data import REPO, Sites, make_posts
 from bench.outcome import Line, Outcome, table, verdict
 from bench.plan import SYNC_FIRST_TARGET_S, SYNC_POSTS, SYNC_UNCHANGED_CPU_MS, DataSet, Plan
 from bench.server import free_port
-from widget.config import load_config
+from widget.config import Config, load_config
 from widget.model import Post
 from widget.sync import SourceResult, open_for_sync, sync_all
 
@@ -70,6 +70,24 @@ def _wait(port: int, timeout: float = 15) -> None:
             time.sleep(0.05)
 
 
+def _site(folder: Path, kind: str, url: str, settings: str = "") -> Config:
+    """A site of one source (named as its kind) and no strikes, in `folder`."""
+    folder.mkdir(exist_ok=True)
+    (folder / "strikes.toml").write_text("", encoding="utf-8")
+    (folder / "widget.toml").write_text(
+        'site_name = "Bench"\nsite_url = "https://is4pp.example/"\n'
+        'database = "var/bench.sqlite3"\nstrikes_file = "strikes.toml"\n' + settings
+        + f'[[sources]]\nname = "{kind}"\ntype = "{kind}"\nurl = "{url}"\nlang = "en"\n',
+        encoding="utf-8")
+    config = load_config(folder / "widget.toml", environ={})
+    config.database.parent.mkdir(parents=True, exist_ok=True)
+    return config
+
+
+def _failures(failed: list[SourceResult]) -> str:
+    return f" Failed: {'; '.join(f'{r.name}: {r.detail}' for r in failed)}." if failed else ""
+
+
 def _timed(work: Callable[[], list[SourceResult]]) -> tuple[float, float, list[SourceResult]]:
     """(wall seconds, CPU seconds of this process, what `work` returned)."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -83,18 +101,9 @@ def run(plan: Plan, sites: Sites, tmp: Path) -> Outcome:
     posts = make_posts(DataSet("sync feed", posts=SYNC_POSTS), now)
     feed = tmp / "sync-feed.xml"
     feed.write_text(_rss(posts), encoding="utf-8")
-    folder = tmp / "sync-site"
-    folder.mkdir(exist_ok=True)
-    (folder / "strikes.toml").write_text("", encoding="utf-8")
     port = free_port()
-    (folder / "widget.toml").write_text(
-        'site_name = "Bench"\nsite_url = "https://is4pp.example/"\n'
-        'database = "var/bench.sqlite3"\nstrikes_file = "strikes.toml"\n'
-        f"fetch_max_bytes = {4 * feed.stat().st_size}\n"
-        f'[[sources]]\nname = "bench"\ntype = "feed"\nurl = "http://127.0.0.1:{port}/"\n'
-        'lang = "en"\n', encoding="utf-8")
-    config = load_config(folder / "widget.toml", environ={})
-    config.database.parent.mkdir(parents=True, exist_ok=True)
+    config = _site(tmp / "sync-site", "feed", f"http://127.0.0.1:{port}/",
+                   f"fetch_max_bytes = {4 * feed.stat().st_size}\n")
     print(f"syncs: {SYNC_POSTS:,} posts, {feed.stat().st_size / 1e6:.1f} MB of RSS …",
           file=sys.stderr, flush=True)
     server = subprocess.Popen([sys.executable, "-m", "bench.feedserver", str(feed), str(port)],
@@ -144,7 +153,7 @@ def run(plan: Plan, sites: Sites, tmp: Path) -> Outcome:
         verdict(first_wall <= SYNC_FIRST_TARGET_S, errors=errors)))
     cpu_ms = statistics.median(u[1] for u in unchanged) * 1000
     # Each must have been a revalidation answered "not modified" (widget/sync.py).
-    not_modified = all(any(r.name == "bench" and r.detail.startswith("not modified")
+    not_modified = all(any(r.name == "feed" and r.detail.startswith("not modified")
                            for r in u[3]) for u in unchanged)
     most = max(u[2] for u in unchanged)
     outcome.lines.append(Line(
@@ -166,8 +175,7 @@ def run(plan: Plan, sites: Sites, tmp: Path) -> Outcome:
         "empty strikes file. CPU is this process's (the sync's threads included, the feed "
         "server's not). A sync with nothing changed gets a 304, keeps every stored post, "
         "records the check and writes the workers' copy again (VACUUM INTO)."
-        + (f" Failed: {'; '.join(f'{r.name}: {r.detail}' for r in failed)}."
-           if failed else ""),
+        + _failures(failed),
         table(["sync", "wall ms", "CPU ms", "requests to the feed"], rows),
     ]
     _wordpress(outcome, tmp)
@@ -199,16 +207,7 @@ def _wordpress(outcome: Outcome, tmp: Path) -> None:
                                   "not run: no WordPress on 127.0.0.1 "
                                   "(bash ../shared/wordpress/up.sh)"))
         return
-    folder = tmp / "sync-wordpress"
-    folder.mkdir(exist_ok=True)
-    (folder / "strikes.toml").write_text("", encoding="utf-8")
-    (folder / "widget.toml").write_text(
-        'site_name = "Bench"\nsite_url = "https://is4pp.example/"\n'
-        'database = "var/bench.sqlite3"\nstrikes_file = "strikes.toml"\n'
-        f'[[sources]]\nname = "wordpress"\ntype = "wordpress"\nurl = "{url}/"\n'
-        'lang = "en"\n', encoding="utf-8")
-    config = load_config(folder / "widget.toml", environ={})
-    config.database.parent.mkdir(parents=True, exist_ok=True)
+    config = _site(tmp / "sync-wordpress", "wordpress", f"{url}/")
 
     def asked() -> list[str]:
         """The sync's requests WordPress has logged so far (paths)."""
@@ -246,8 +245,7 @@ def _wordpress(outcome: Outcome, tmp: Path) -> None:
         "reads the site whole, the next ones ask for the newest posts' ids and dates and "
         "read only what changed. The requests are the lines WordPress's nginx logged with "
         "the sync's User-Agent."
-        + (f" Failed: {'; '.join(f'{r.name}: {r.detail}' for r in failed)}."
-           if failed else ""),
+        + _failures(failed),
         table(["sync", "wall ms", "CPU ms", "requests to WordPress"], rows),
     ]
 
