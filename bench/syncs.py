@@ -84,6 +84,11 @@ def _site(folder: Path, kind: str, url: str, settings: str = "") -> Config:
     return config
 
 
+def _row(sync: str, wall: float, cpu: float, requests: str) -> list[str]:
+    """A line of a syncs table: times in ms."""
+    return [sync, f"{wall * 1000:,.0f}", f"{cpu * 1000:,.0f}", requests]
+
+
 def _failures(failed: list[SourceResult]) -> str:
     return f" Failed: {'; '.join(f'{r.name}: {r.detail}' for r in failed)}." if failed else ""
 
@@ -164,10 +169,9 @@ def run(plan: Plan, sites: Sites, tmp: Path) -> Outcome:
         f"≤ 1 request, ≤ {SYNC_UNCHANGED_CPU_MS:g} ms CPU",
         verdict(most == 1 and not_modified and cpu_ms <= SYNC_UNCHANGED_CPU_MS,
                 errors=errors)))
-    rows = [[f"first {i}", f"{w * 1000:,.0f}", f"{c * 1000:,.0f}", str(n)]
-            for i, (w, c, n, _) in enumerate(firsts, start=1)]
-    rows += [[f"unchanged {i}", f"{w * 1000:,.0f}", f"{c * 1000:,.0f}", str(n)]
-             for i, (w, c, n, _) in enumerate(unchanged, start=1)]
+    rows = [_row(f"first {i}", w, c, str(n)) for i, (w, c, n, _) in enumerate(firsts, 1)]
+    rows += [_row(f"unchanged {i}", w, c, str(n))
+             for i, (w, c, n, _) in enumerate(unchanged, 1)]
     outcome.sections += [
         f"One RSS source of {SYNC_POSTS:,} generated posts (about 1,500 characters of HTML "
         f"each, {feed.stat().st_size / 1e6:.1f} MB, {len(_gz(feed)) / 1e6:.1f} MB gzipped), "
@@ -233,11 +237,12 @@ def _wordpress(outcome: Outcome, tmp: Path) -> None:
         f"{len(first_requests)} requests, {first_wall * 1000:,.0f} ms)",
         f"≤ 1 request, ≤ {SYNC_UNCHANGED_CPU_MS:g} ms CPU",
         verdict(most <= 1 and cpu_ms <= SYNC_UNCHANGED_CPU_MS, errors=len(failed))))
-    rows = [["first (whole)", f"{first_wall * 1000:,.0f}", f"{first_cpu * 1000:,.0f}",
-             "<br>".join(f"`{r}`" for r in first_requests)]]
-    rows += [[f"unchanged {i}", f"{w * 1000:,.0f}", f"{c * 1000:,.0f}",
-              "<br>".join(f"`{r}`" for r in n) or "none"]
-             for i, (w, c, n, _) in enumerate(unchanged, start=1)]
+    def asked_for(paths: list[str]) -> str:
+        return "<br>".join(f"`{r}`" for r in paths) or "none"
+
+    rows = [_row("first (whole)", first_wall, first_cpu, asked_for(first_requests))]
+    rows += [_row(f"unchanged {i}", w, c, asked_for(n))
+             for i, (w, c, n, _) in enumerate(unchanged, 1)]
     outcome.sections += [
         f"A real WordPress ({url}, ../shared/wordpress: Debian's WordPress under nginx and "
         f"PHP-FPM, seeded with the demo posts) "

@@ -30,7 +30,8 @@
   var services = all.services;
   if (services[origin]) return services[origin]();
   // Heights, clamps and sandbox flags, written in by the service (widget/render/frames.py).
-  var frame = __SW_LOADER__, LINKS = "a.solidarity-widget[href]";
+  var frame = __SW_LOADER__, LINKS = "a.solidarity-widget[href]",
+    FRAMES = "solidarity-widget-frame"; // the class of the frames loaders make
 
   /** A height in px, kept between the clamps. @param {number|string} h */
   function px(h) { return Math.min(Math.max(Math.ceil(+h), frame.min), frame.max) + "px"; }
@@ -67,7 +68,7 @@
     f.referrerPolicy = "no-referrer";
     f.setAttribute("sandbox", frame.sandbox);
     f.allow = frame.allow;
-    f.className = "solidarity-widget-frame";
+    f.className = FRAMES;
     s.cssText = "border:0;display:block;width:100%;color-scheme:normal";
     s.maxWidth = data.width ? data.width + "px" : "100%";
     // Not a number (or none): the widget's own default.
@@ -99,7 +100,7 @@
     var m = e.data;
     // Only an object (not null) can carry our type.
     if (e.origin == origin && m && m.type == frame.message && m.height > 0) {
-      [].forEach.call(d.getElementsByClassName("solidarity-widget-frame"),
+      [].forEach.call(d.getElementsByClassName(FRAMES),
         /** @param {HTMLIFrameElement} f */ function (f) { if (f.contentWindow == e.source) f.style.height = px(m.height); });
     }
   });
